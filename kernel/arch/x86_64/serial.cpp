@@ -1,0 +1,37 @@
+#include "arch/x86_64/serial.h"
+
+#include "arch/x86_64/io.h"
+
+namespace arch::serial {
+namespace {
+
+constexpr uint16_t com1 = 0x3F8;
+constexpr uint8_t line_status_transmit_empty = 0x20;
+
+void put(char c) {
+    while ((inb(com1 + 5) & line_status_transmit_empty) == 0) {
+    }
+    outb(com1, static_cast<uint8_t>(c));
+}
+
+}  // namespace
+
+void init() {
+    outb(com1 + 1, 0x00);  // no interrupts yet
+    outb(com1 + 3, 0x80);  // DLAB on to set the divisor
+    outb(com1 + 0, 0x01);  // 115200 baud
+    outb(com1 + 1, 0x00);
+    outb(com1 + 3, 0x03);  // 8N1, DLAB off
+    outb(com1 + 2, 0xC7);  // FIFO on, cleared
+    outb(com1 + 4, 0x03);  // DTR, RTS
+}
+
+void write(const char* bytes, size_t length) {
+    for (size_t i = 0; i < length; ++i) {
+        // Terminals expect CRLF; the log reader strips the CR.
+        if (bytes[i] == '\n') put('\r');
+        put(bytes[i]);
+    }
+}
+
+}  // namespace arch::serial

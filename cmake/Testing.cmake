@@ -32,3 +32,16 @@ function(tessera_system_test name)
   add_dependencies(${name} tessera-kernel-image)
   gtest_discover_tests(${name} PROPERTIES LABELS system TIMEOUT ${ARG_TIMEOUT} DISCOVERY_TIMEOUT 30)
 endfunction()
+
+# tessera_benchmark(name COMMAND ... [TIMEOUT seconds])
+# Registers a benchmark run by `./tessera bench` (label "bench"): a command
+# that prints its figures, e.g. a Google Benchmark program or a script that
+# boots Tessera and Linux and prints both with their ratio.
+function(tessera_benchmark name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "COMMAND" ${ARGN})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 600)
+  endif()
+  add_test(NAME ${name} COMMAND ${ARG_COMMAND})
+  set_tests_properties(${name} PROPERTIES LABELS bench TIMEOUT ${ARG_TIMEOUT} RUN_SERIAL TRUE)
+endfunction()

@@ -87,8 +87,6 @@ std::vector<std::string> qemu_command_line(const Options& options, bool use_kvm,
         "-cpu", use_kvm ? "host,-arch-capabilities" : "max",
         "-smp", std::to_string(options.cpus),
         "-m", options.memory,
-        "-bios", qboot_firmware,
-        "-kernel", options.kernel.string(),
         "-display", options.display,
         "-no-reboot",
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
@@ -100,6 +98,12 @@ std::vector<std::string> qemu_command_line(const Options& options, bool use_kvm,
         // once cannot race the handshake; the harness then continues it.
         "-S",
     };
+    if (options.cdrom.empty()) {
+        args.insert(args.end(), {"-bios", qboot_firmware, "-kernel", options.kernel.string()});
+    } else {
+        args.insert(args.end(), {"-cdrom", options.cdrom.string(), "-boot", "d"});
+        if (!options.firmware.empty()) args.insert(args.end(), {"-bios", options.firmware.string()});
+    }
     if (!options.initrd.empty()) {
         args.push_back("-initrd");
         args.push_back(options.initrd.string());
@@ -122,8 +126,9 @@ int guest_status_from_wait_status(int wait_status) {
 }
 
 Machine::Machine(Options options) : options_(std::move(options)) {
-    if (!std::filesystem::exists(options_.kernel)) {
-        throw std::runtime_error("no kernel image at " + options_.kernel.string() + " (run ./tessera build)");
+    const auto& image = options_.cdrom.empty() ? options_.kernel : options_.cdrom;
+    if (!std::filesystem::exists(image)) {
+        throw std::runtime_error("no image at " + image.string() + " (run ./tessera build)");
     }
     if (options_.work_directory.empty()) {
         work_directory_ = make_temporary_directory("tessera-qemu-");

@@ -30,7 +30,13 @@ namespace tessera::qemu {
 enum class Accelerator { automatic, kvm, tcg };
 
 struct Options {
+    // Either a kernel for direct boot through qboot (development, tests) ...
     std::filesystem::path kernel;  // flat Multiboot image
+    // ... or a bootable ISO (what users get: GRUB) with real firmware:
+    // SeaBIOS when firmware is empty, or e.g. /usr/share/ovmf/OVMF.fd for UEFI.
+    // Slow under nested KVM, so ISO boots normally use TCG.
+    std::filesystem::path cdrom;
+    std::filesystem::path firmware;
     std::filesystem::path initrd;  // optional ramdisk (cpio)
     std::string append;            // kernel command line
     int cpus = 1;

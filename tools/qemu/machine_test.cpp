@@ -58,6 +58,23 @@ TEST(QemuHarness, CommandLineBootsDirectlyThroughQboot) {
     EXPECT_EQ(std::find(bare.begin(), bare.end(), "-initrd"), bare.end());
 }
 
+TEST(QemuHarness, IsoBootUsesRealFirmwareNotQboot) {
+    tessera::qemu::Options options;
+    options.cdrom = "/t.iso";
+    options.firmware = "/usr/share/ovmf/OVMF.fd";
+    auto args = tessera::qemu::qemu_command_line(options, false, "/s/serial", "/s/qmp");
+    auto after = [&](const std::string& flag) {
+        auto it = std::find(args.begin(), args.end(), flag);
+        return it == args.end() || it + 1 == args.end() ? std::string("<none>") : *(it + 1);
+    };
+    EXPECT_EQ(after("-cdrom"), "/t.iso");
+    EXPECT_EQ(after("-bios"), "/usr/share/ovmf/OVMF.fd");
+    EXPECT_EQ(after("-kernel"), "<none>");
+    options.firmware.clear();
+    args = tessera::qemu::qemu_command_line(options, false, "/s/serial", "/s/qmp");
+    EXPECT_EQ(after("-bios"), "<none>");  // SeaBIOS, QEMU's default
+}
+
 TEST(QemuHarness, MissingKernelIsAClearError) {
     tessera::qemu::Options options;
     options.kernel = "/nonexistent/kernel.bin";
@@ -65,7 +82,7 @@ TEST(QemuHarness, MissingKernelIsAClearError) {
         tessera::qemu::Machine machine(options);
         FAIL() << "a machine started without a kernel";
     } catch (const std::runtime_error& error) {
-        EXPECT_NE(std::string(error.what()).find("no kernel image"), std::string::npos);
+        EXPECT_NE(std::string(error.what()).find("no image at"), std::string::npos);
     }
 }
 

@@ -1,0 +1,182 @@
+// uiserver: setup only. Parses the command line, opens the Wayland socket,
+// the output and the control socket, then runs the event loop.
+#include "control/control_socket.h"
+#include "input/seat.h"
+#include "output/memory_display.h"
+#include "output/png.h"
+#include "server.h"
+#include "wm/decorations.h"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+using namespace tessera::ui;
+
+namespace {
+
+struct Options {
+    std::string socket_name;
+    std::string control_path;
+    std::string resources = TESSERA_RESOURCES_DIR;
+    Size size{1024, 768};
+    int refresh_ms = 16;
+};
+
+void usage(FILE* out) {
+    std::fprintf(out,
+                 "usage: uiserver [--socket NAME] [--control PATH] [--size WxH] [--refresh-ms N]\n"
+                 "                [--resources DIR]\n"
+                 "  --socket NAME     Wayland socket name in $XDG_RUNTIME_DIR (default: first free wayland-N)\n"
+                 "  --control PATH    control socket (docs/protocols/uiserver-control.md)\n"
+                 "  --size WxH        output size for the in-memory display (default 1024x768)\n"
+                 "  --refresh-ms N    display refresh period (default 16)\n"
+                 "  --resources DIR   theme and cursors (default: the source tree's resources/)\n");
+}
+
+bool parse(int argc, char** argv, Options* o) {
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
+        const char* v = nullptr;
+        if (a == "--help" || a == "-h") {
+            usage(stdout);
+            std::exit(0);
+        } else if (a == "--socket" && (v = value())) {
+            o->socket_name = v;
+        } else if (a == "--control" && (v = value())) {
+            o->control_path = v;
+        } else if (a == "--resources" && (v = value())) {
+            o->resources = v;
+        } else if (a == "--refresh-ms" && (v = value())) {
+            o->refresh_ms = std::atoi(v);
+        } else if (a == "--size" && (v = value())) {
+            if (std::sscanf(v, "%dx%d", &o->size.width, &o->size.height) != 2 || o->size.width < 64 ||
+                o->size.height < 64 || o->size.width > 8192 || o->size.height > 8192)
+                return false;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+// The cursor image from resources/, as premultiplied ARGB.
+bool load_cursor(const std::string& path, std::vector<uint32_t>* pixels, Size* size) {
+    pixman_image_t* image = read_png(path);
+    if (!image)
+        return false;
+    size->width = std::min(pixman_image_get_width(image), 64);
+    size->height = std::min(pixman_image_get_height(image), 64);
+    const uint32_t* data = pixman_image_get_data(image);
+    int stride = pixman_image_get_stride(image) / 4;
+    for (int y = 0; y < size->height; ++y)
+        for (int x = 0; x < size->width; ++x) {
+            uint32_t p = data[y * stride + x];
+            uint32_t a = p >> 24;
+            auto pm = [a](uint32_t c) { return (c * a + 127) / 255; };
+            pixels->push_back(a << 24 | pm((p >> 16) & 0xff) << 16 | pm((p >> 8) & 0xff) << 8 | pm(p & 0xff));
+        }
+    pixman_image_unref(image);
+    return true;
+}
+
+wl_display* g_display = nullptr;
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    if (!parse(argc, argv, &options)) {
+        usage(stderr);
+        return 2;
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+
+    wl_display* display = wl_display_create();
+    g_display = display;
+    Theme theme;
+    std::string theme_error;
+    if (!Theme::load(options.resources + "/theme/default.theme", &theme, &theme_error) || !theme_error.empty())
+        std::fprintf(stderr, "uiserver: theme: %s\n", theme_error.c_str());
+
+    Server server(display);
+    MemoryDisplay output(server.loop(), options.size, 2, options.refresh_ms);
+    Decorations decorations(theme);
+    server.window_manager().set_decorations(&decorations);
+    server.attach_display(output);
+
+    std::vector<uint32_t> cursor_pixels;
+    Size cursor_size;
+    Point cursor_hotspot{0, 0};
+    if (load_cursor(options.resources + "/cursors/default.png", &cursor_pixels, &cursor_size))
+        output.set_cursor(cursor_pixels, cursor_size, cursor_hotspot);
+    else
+        std::fprintf(stderr, "uiserver: no cursor image in %s/cursors\n", options.resources.c_str());
+    Point cursor_position{options.size.width / 2, options.size.height / 2};
+    server.set_cursor_listener([&](Point p) {
+        cursor_position = p;
+        output.move_cursor(p);
+    });
+    server.seat().pointer_motion(cursor_position);
+
+    // Screenshots: the scanout buffer the display shows, with the cursor
+    // drawn in when asked (it is a hardware cursor, not part of the frame).
+    auto screenshot = [&](const std::string& path, bool with_cursor) -> std::string {
+        pixman_image_t* front = server.compositor().front_buffer();
+        if (!front)
+            return "nothing presented yet";
+        pixman_image_t* shot = pixman_image_create_bits(PIXMAN_x8r8g8b8, options.size.width, options.size.height,
+                                                        nullptr, 0);
+        pixman_image_composite32(PIXMAN_OP_SRC, front, nullptr, shot, 0, 0, 0, 0, 0, 0, options.size.width,
+                                 options.size.height);
+        if (with_cursor && !cursor_pixels.empty()) {
+            pixman_image_t* cursor = pixman_image_create_bits(PIXMAN_a8r8g8b8, cursor_size.width, cursor_size.height,
+                                                              cursor_pixels.data(), cursor_size.width * 4);
+            pixman_image_composite32(PIXMAN_OP_OVER, cursor, nullptr, shot, 0, 0, 0, 0,
+                                     cursor_position.x - cursor_hotspot.x, cursor_position.y - cursor_hotspot.y,
+                                     cursor_size.width, cursor_size.height);
+            pixman_image_unref(cursor);
+        }
+        std::string error;
+        bool ok = write_png(path, shot, &error);
+        pixman_image_unref(shot);
+        return ok ? "" : error;
+    };
+    ControlSocket control(server, screenshot);
+    if (!options.control_path.empty() && !control.listen(options.control_path)) {
+        std::fprintf(stderr, "uiserver: cannot listen on %s: %s\n", options.control_path.c_str(),
+                     std::strerror(errno));
+        return 1;
+    }
+
+    const char* name = nullptr;
+    if (!options.socket_name.empty()) {
+        if (wl_display_add_socket(display, options.socket_name.c_str()) != 0) {
+            std::fprintf(stderr, "uiserver: cannot open Wayland socket %s\n", options.socket_name.c_str());
+            return 1;
+        }
+        name = options.socket_name.c_str();
+    } else {
+        name = wl_display_add_socket_auto(display);
+        if (!name) {
+            std::fprintf(stderr, "uiserver: cannot open a Wayland socket (is XDG_RUNTIME_DIR set?)\n");
+            return 1;
+        }
+    }
+    std::printf("WAYLAND_DISPLAY=%s\n", name);
+    std::fflush(stdout);
+
+    auto on_signal = [](int, void* data) {
+        static_cast<Server*>(data)->stop();
+        return 0;
+    };
+    wl_event_source* term = wl_event_loop_add_signal(server.loop(), SIGTERM, on_signal, &server);
+    wl_event_source* intr = wl_event_loop_add_signal(server.loop(), SIGINT, on_signal, &server);
+    server.run();
+    wl_event_source_remove(term);
+    wl_event_source_remove(intr);
+    return 0;
+}

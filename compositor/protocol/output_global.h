@@ -1,0 +1,8 @@
+// wl_output for the one screen, and wl_subcompositor.
+#pragma once
+
+namespace tessera::ui {
+class Server;
+void create_output_global(Server& server);
+void create_subcompositor_global(Server& server);
+} // namespace tessera::ui

@@ -1,0 +1,304 @@
+#include "protocol/surface.h"
+
+#include "server.h"
+
+#include <wayland-server-protocol.h>
+
+#include <cstring>
+#include <new>
+
+namespace tessera::ui {
+
+namespace {
+
+// Buffers past this size are refused: the copy would be at least 256 MiB.
+constexpr int32_t kMaxBufferDimension = 8192;
+
+void destroy_resource(wl_client*, wl_resource* resource) { wl_resource_destroy(resource); }
+
+// wl_region --------------------------------------------------------------
+
+void region_add(wl_client*, wl_resource* resource, int32_t x, int32_t y, int32_t w, int32_t h) {
+    region_from_resource(resource)->unite(Rect{x, y, w, h});
+}
+
+void region_subtract(wl_client*, wl_resource* resource, int32_t x, int32_t y, int32_t w, int32_t h) {
+    region_from_resource(resource)->subtract(Rect{x, y, w, h});
+}
+
+const struct wl_region_interface kRegionImpl = {destroy_resource, region_add, region_subtract};
+
+void region_destroyed(wl_resource* resource) { delete region_from_resource(resource); }
+
+// wl_surface -------------------------------------------------------------
+
+Surface* S(wl_resource* r) { return Surface::from_resource(r); }
+
+const struct wl_surface_interface kSurfaceImpl = {
+    destroy_resource,
+    [](wl_client*, wl_resource* r, wl_resource* buffer, int32_t x, int32_t y) { S(r)->attach(buffer, x, y); },
+    [](wl_client*, wl_resource* r, int32_t x, int32_t y, int32_t w, int32_t h) {
+        S(r)->damage_surface({x, y, w, h});
+    },
+    [](wl_client*, wl_resource* r, uint32_t id) { S(r)->frame(id); },
+    [](wl_client*, wl_resource* r, wl_resource* region) { S(r)->set_opaque_region(region); },
+    [](wl_client*, wl_resource* r, wl_resource* region) { S(r)->set_input_region(region); },
+    [](wl_client*, wl_resource* r) { S(r)->commit(); },
+    [](wl_client*, wl_resource*, int32_t) {}, // set_buffer_transform: only normal is drawn
+    [](wl_client*, wl_resource* r, int32_t scale) { S(r)->set_buffer_scale(scale); },
+    [](wl_client*, wl_resource* r, int32_t x, int32_t y, int32_t w, int32_t h) {
+        S(r)->damage_buffer({x, y, w, h});
+    },
+#ifdef WL_SURFACE_OFFSET_SINCE_VERSION
+    [](wl_client*, wl_resource*, int32_t, int32_t) {},
+#endif
+};
+
+void surface_destroyed(wl_resource* resource) { delete S(resource); }
+
+// wl_compositor ----------------------------------------------------------
+
+void create_surface(wl_client* client, wl_resource* resource, uint32_t id) {
+    auto* server = static_cast<Server*>(wl_resource_get_user_data(resource));
+    wl_resource* surface = wl_resource_create(client, &wl_surface_interface, wl_resource_get_version(resource), id);
+    if (!surface) {
+        wl_client_post_no_memory(client);
+        return;
+    }
+    auto* object = new (std::nothrow) Surface(*server, surface);
+    if (!object) {
+        wl_resource_destroy(surface);
+        wl_client_post_no_memory(client);
+        return;
+    }
+    wl_resource_set_implementation(surface, &kSurfaceImpl, object, surface_destroyed);
+}
+
+void create_region(wl_client* client, wl_resource*, uint32_t id) {
+    wl_resource* region = wl_resource_create(client, &wl_region_interface, 1, id);
+    if (!region) {
+        wl_client_post_no_memory(client);
+        return;
+    }
+    wl_resource_set_implementation(region, &kRegionImpl, new Region, region_destroyed);
+}
+
+const struct wl_compositor_interface kCompositorImpl = {create_surface, create_region};
+
+void bind_compositor(wl_client* client, void* data, uint32_t version, uint32_t id) {
+    wl_resource* resource = wl_resource_create(client, &wl_compositor_interface, int(version), id);
+    if (!resource) {
+        wl_client_post_no_memory(client);
+        return;
+    }
+    wl_resource_set_implementation(resource, &kCompositorImpl, data, nullptr);
+}
+
+void unlink_callback(wl_resource* resource) { wl_list_remove(wl_resource_get_link(resource)); }
+
+} // namespace
+
+Region* region_from_resource(wl_resource* resource) {
+    return static_cast<Region*>(wl_resource_get_user_data(resource));
+}
+
+void Surface::create_global(Server& server) {
+    wl_global_create(server.display(), &wl_compositor_interface, 5, &server, bind_compositor);
+}
+
+Surface* Surface::from_resource(wl_resource* resource) {
+    return static_cast<Surface*>(wl_resource_get_user_data(resource));
+}
+
+Surface::Surface(Server& server, wl_resource* resource) : server_(server), resource_(resource) {
+    wl_list_init(&pending_.frame_callbacks);
+    wl_list_init(&pending_buffer_destroy_.link);
+    pending_buffer_destroy_.notify = &Surface::on_buffer_destroyed;
+}
+
+Surface::~Surface() {
+    if (role_object_)
+        role_object_->surface_destroyed();
+    server_.surface_destroyed(*this);
+    wl_list_remove(&pending_buffer_destroy_.link);
+    wl_resource *callback, *next;
+    wl_resource_for_each_safe(callback, next, &pending_.frame_callbacks) wl_resource_destroy(callback);
+    if (image_)
+        pixman_image_unref(image_);
+}
+
+bool Surface::set_role(const char* name, SurfaceRole* object, wl_resource* error_resource, uint32_t error_code) {
+    if (role_name_ && std::strcmp(role_name_, name) != 0) {
+        wl_resource_post_error(error_resource, error_code, "wl_surface@%u already has the role %s",
+                               wl_resource_get_id(resource_), role_name_);
+        return false;
+    }
+    if (role_object_ && role_object_ != object) {
+        wl_resource_post_error(error_resource, error_code, "wl_surface@%u already has a %s object",
+                               wl_resource_get_id(resource_), role_name_);
+        return false;
+    }
+    role_name_ = name;
+    role_object_ = object;
+    return true;
+}
+
+Region Surface::opaque_region() const {
+    if (!image_)
+        return {};
+    // An XRGB buffer is opaque whatever the client declared.
+    if (format_ == WL_SHM_FORMAT_XRGB8888)
+        return Region(Rect{0, 0, size_.width, size_.height});
+    Region r = opaque_;
+    r.intersect(Rect{0, 0, size_.width, size_.height});
+    return r;
+}
+
+bool Surface::accepts_input_at(Point local) const {
+    if (!image_ || !Rect{0, 0, size_.width, size_.height}.contains(local))
+        return false;
+    return !input_ || input_->contains(local);
+}
+
+void Surface::on_buffer_destroyed(wl_listener* listener, void*) {
+    Surface* self = wl_container_of(listener, self, pending_buffer_destroy_);
+    self->pending_.buffer = nullptr;
+    wl_list_remove(&self->pending_buffer_destroy_.link);
+    wl_list_init(&self->pending_buffer_destroy_.link);
+}
+
+void Surface::set_pending_buffer(wl_resource* buffer) {
+    wl_list_remove(&pending_buffer_destroy_.link);
+    wl_list_init(&pending_buffer_destroy_.link);
+    pending_.buffer = buffer;
+    if (buffer)
+        wl_resource_add_destroy_listener(buffer, &pending_buffer_destroy_);
+}
+
+void Surface::attach(wl_resource* buffer, int32_t, int32_t) {
+    pending_.attached = true;
+    set_pending_buffer(buffer);
+}
+
+void Surface::damage_surface(const Rect& r) {
+    // Scale and transform are always 1 and normal: surface and buffer
+    // coordinates coincide. Clamp so absurd values cannot overflow.
+    Rect clamped = r.intersected(Rect{0, 0, kMaxBufferDimension, kMaxBufferDimension});
+    pending_.damage.unite(clamped);
+}
+
+void Surface::damage_buffer(const Rect& r) { damage_surface(r); }
+
+void Surface::frame(uint32_t callback_id) {
+    wl_resource* callback = wl_resource_create(client(), &wl_callback_interface, 1, callback_id);
+    if (!callback) {
+        wl_resource_post_no_memory(resource_);
+        return;
+    }
+    wl_resource_set_implementation(callback, nullptr, nullptr, unlink_callback);
+    wl_list_insert(pending_.frame_callbacks.prev, wl_resource_get_link(callback));
+}
+
+void Surface::set_opaque_region(wl_resource* region) {
+    pending_.opaque = region ? *region_from_resource(region) : Region();
+}
+
+void Surface::set_input_region(wl_resource* region) {
+    pending_.input_set = true;
+    pending_.input = region ? std::optional<Region>(*region_from_resource(region)) : std::nullopt;
+}
+
+void Surface::set_buffer_scale(int32_t scale) {
+    if (scale < 1)
+        wl_resource_post_error(resource_, WL_SURFACE_ERROR_INVALID_SCALE, "buffer scale %d", scale);
+    // FIXME: scales above 1 are accepted but drawn at 1.
+}
+
+bool Surface::apply_buffer(Region& damage) {
+    wl_resource* buffer = pending_.buffer;
+    if (!buffer) {
+        if (image_) {
+            damage = Region(Rect{0, 0, size_.width, size_.height});
+            pixman_image_unref(image_);
+            image_ = nullptr;
+            size_ = {};
+        }
+        return true;
+    }
+    wl_shm_buffer* shm = wl_shm_buffer_get(buffer);
+    if (!shm) {
+        wl_resource_post_error(resource_, WL_DISPLAY_ERROR_INVALID_OBJECT, "only wl_shm buffers are supported");
+        return false;
+    }
+    int32_t width = wl_shm_buffer_get_width(shm), height = wl_shm_buffer_get_height(shm);
+    uint32_t format = wl_shm_buffer_get_format(shm);
+    if (width > kMaxBufferDimension || height > kMaxBufferDimension) {
+        wl_resource_post_error(resource_, WL_SURFACE_ERROR_INVALID_SIZE, "buffer %dx%d is larger than %dx%d",
+                               width, height, kMaxBufferDimension, kMaxBufferDimension);
+        return false;
+    }
+    pixman_format_code_t pixman_format = format == WL_SHM_FORMAT_ARGB8888 ? PIXMAN_a8r8g8b8 : PIXMAN_x8r8g8b8;
+    if (!image_ || size_.width != width || size_.height != height || format_ != format) {
+        pixman_image_t* image = pixman_image_create_bits(pixman_format, width, height, nullptr, 0);
+        if (!image) {
+            wl_client_post_no_memory(client());
+            return false;
+        }
+        if (image_)
+            pixman_image_unref(image_);
+        image_ = image;
+        size_ = {width, height};
+        format_ = format;
+        damage = Region(Rect{0, 0, width, height});
+    }
+    damage.intersect(Rect{0, 0, width, height});
+    if (!damage.empty()) {
+        // A client may shrink its pool under us: begin/end_access turn the
+        // SIGBUS into zero pages and an error for that client only.
+        wl_shm_buffer_begin_access(shm);
+        pixman_image_t* source = pixman_image_create_bits(pixman_format, width, height,
+                                                          static_cast<uint32_t*>(wl_shm_buffer_get_data(shm)),
+                                                          wl_shm_buffer_get_stride(shm));
+        if (source) {
+            for (const Rect& r : damage.rects())
+                pixman_image_composite32(PIXMAN_OP_SRC, source, nullptr, image_, r.x, r.y, 0, 0, r.x, r.y,
+                                         r.width, r.height);
+            pixman_image_unref(source);
+        }
+        wl_shm_buffer_end_access(shm);
+    }
+    wl_buffer_send_release(buffer);
+    return true;
+}
+
+void Surface::commit() {
+    Region damage;
+    if (pending_.attached) {
+        damage = pending_.damage;
+        if (!apply_buffer(damage))
+            return;
+        pending_.attached = false;
+        set_pending_buffer(nullptr);
+    }
+    pending_.damage.clear();
+    if (pending_.opaque) {
+        opaque_ = *pending_.opaque;
+        pending_.opaque.reset();
+    }
+    if (pending_.input_set) {
+        input_ = pending_.input;
+        pending_.input_set = false;
+    }
+    wl_resource *callback, *next;
+    wl_resource_for_each_safe(callback, next, &pending_.frame_callbacks) {
+        wl_list_remove(wl_resource_get_link(callback));
+        server_.compositor().add_frame_callback(callback);
+    }
+    wl_list_init(&pending_.frame_callbacks);
+    committed_damage_ = std::move(damage);
+    if (role_object_)
+        role_object_->committed();
+    server_.surface_committed(*this);
+}
+
+} // namespace tessera::ui

@@ -1,0 +1,57 @@
+#include "server.h"
+
+#include "input/seat.h"
+#include "protocol/output_global.h"
+#include "protocol/surface.h"
+#include "protocol/xdg_shell.h"
+
+namespace tessera::ui {
+
+Server::Server(wl_display* wayland_display) : display_(wayland_display) {
+    wl_display_init_shm(display_); // ARGB8888 and XRGB8888
+    Surface::create_global(*this);
+    create_subcompositor_global(*this);
+    create_xdg_shell_global(*this);
+    seat_ = std::make_unique<Seat>(*this);
+    wm_.set_focus_listener([this] { seat_->focus_changed(); });
+}
+
+Server::~Server() {
+    // Clients (and with them every surface and window) go before the
+    // objects they report to.
+    wl_display_destroy_clients(display_);
+    compositor_.reset();
+}
+
+void Server::attach_display(Display& display) {
+    compositor_ = std::make_unique<Compositor>(loop(), display, wm_);
+    wm_.set_compositor(compositor_.get());
+    wm_.set_output_size(display.size());
+    create_output_global(*this);
+}
+
+void Server::surface_committed(Surface& surface) {
+    wm_.surface_damaged(surface, surface.committed_damage());
+}
+
+void Server::surface_destroyed(Surface& surface) {
+    seat_->surface_destroyed(surface);
+    wm_.surface_destroyed(surface);
+}
+
+void Server::cursor_moved(Point position) {
+    if (cursor_listener_)
+        cursor_listener_(position);
+}
+
+void Server::dispatch(int timeout_ms) {
+    wl_display_flush_clients(display_);
+    wl_event_loop_dispatch(loop(), timeout_ms);
+}
+
+void Server::run() {
+    while (running_)
+        dispatch(-1);
+}
+
+} // namespace tessera::ui

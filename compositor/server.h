@@ -1,0 +1,61 @@
+// Server: the Wayland display, its globals and the objects every part of
+// uiserver reaches (compositor, window manager, seat). main.cpp builds one;
+// tests and benchmarks build one over a MemoryDisplay.
+#pragma once
+
+#include "compositor.h"
+#include "wm/window_manager.h"
+
+#include <wayland-server-core.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace tessera::ui {
+
+class Display;
+class Seat;
+class Surface;
+
+class Server {
+public:
+    // Creates the display and globals; `display` is not owned and must be
+    // made on loop() (see create_display()).
+    explicit Server(wl_display* wayland_display);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Attaches the output. Must be called once before clients connect.
+    void attach_display(Display& display);
+
+    wl_display* display() const { return display_; }
+    wl_event_loop* loop() const { return wl_display_get_event_loop(display_); }
+    Compositor& compositor() { return *compositor_; }
+    WindowManager& window_manager() { return wm_; }
+    Seat& seat() { return *seat_; }
+
+    // Hooks from Surface.
+    void surface_committed(Surface& surface);
+    void surface_destroyed(Surface& surface);
+    // From the seat: the pointer moved (the hardware cursor follows).
+    void cursor_moved(Point position);
+    void set_cursor_listener(std::function<void(Point)> listener) { cursor_listener_ = std::move(listener); }
+
+    // Runs the loop until stop() (or forever).
+    void run();
+    void stop() { running_ = false; }
+    // One iteration: dispatch ready events, flush clients.
+    void dispatch(int timeout_ms);
+
+private:
+    wl_display* display_;
+    WindowManager wm_;
+    std::unique_ptr<Compositor> compositor_;
+    std::unique_ptr<Seat> seat_;
+    std::function<void(Point)> cursor_listener_;
+    bool running_ = true;
+};
+
+} // namespace tessera::ui

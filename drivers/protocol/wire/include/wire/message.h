@@ -54,8 +54,9 @@ public:
     // Attaches an fd; the message owns it until it is sent.
     MessageWriter& fd(UniqueFd fd);
 
-    // Writes the header (opcode, fd count, size) and hands the message over.
-    Message finish() &&;
+    // Writes the header (opcode, fd count, size) and hands the message over;
+    // the writer is spent afterwards.
+    Message finish();
 
 private:
     // Values are stored little-endian; x86_64 is, so this is a copy.

@@ -1,0 +1,164 @@
+// Golden tests of uiserver: what the screen shows for windows, stacking,
+// focus, decorations, popups, the cursor, and damage.
+#include "client.h"
+#include "session.h"
+
+#include <gtest/gtest.h>
+
+#include <linux/input-event-codes.h>
+
+using namespace tessera::golden;
+
+namespace {
+
+constexpr uint32_t kRed = 0xffd03030, kGreen = 0xff30a040, kBlue = 0xff3050d0, kYellow = 0xffe0c020;
+
+uint32_t pixel(pixman_image_t* image, int x, int y) {
+    return pixman_image_get_data(image)[y * pixman_image_get_stride(image) / 4 + x] & 0xffffff;
+}
+
+std::string click_at(Session& s, int x, int y) {
+    s.ok_command("pointer-move " + std::to_string(x) + " " + std::to_string(y));
+    s.ok_command("pointer-button left press");
+    auto r = s.command("pointer-button left release");
+    return r.empty() ? "" : r[0];
+}
+
+} // namespace
+
+TEST(Golden, EmptyDesktop) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    expect_screen_matches(session, "empty_desktop");
+}
+
+TEST(Golden, Stacking) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    ASSERT_TRUE(client.ok());
+    // Cascading placement puts each window 32 px right and down of the last;
+    // the newest is on top and focused.
+    TestWindow a(client, "first", {200, 150}, kRed);
+    TestWindow b(client, "second", {200, 150}, kGreen);
+    TestWindow c(client, "third", {200, 150}, kBlue);
+    expect_screen_matches(session, "stacking");
+}
+
+TEST(Golden, TranslucentWindowBlendsOverTheOneBelow) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    ASSERT_TRUE(client.ok());
+    TestWindow below(client, "below", {200, 150}, kRed);
+    // 50% premultiplied white over red.
+    TestWindow above(client, "above", {200, 150}, 0x80808080, true);
+    expect_screen_matches(session, "translucent");
+}
+
+TEST(Golden, ClickRaisesAndFocuses) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    ASSERT_TRUE(client.ok());
+    TestWindow a(client, "lower", {200, 150}, kRed);
+    TestWindow b(client, "upper", {200, 150}, kGreen);
+    auto windows = session.windows();
+    ASSERT_EQ(windows.size(), 2u);
+    // Click into the part of the lower window the upper one does not cover.
+    const Rect& lower = windows[0].frame;
+    ASSERT_EQ(windows[0].title, "lower");
+    EXPECT_EQ(click_at(session, lower.x + 10, lower.y + 40), "ok");
+    ASSERT_TRUE(client.dispatch_until([&] { return a.activated() && !b.activated(); }));
+    windows = session.windows();
+    ASSERT_EQ(windows.back().title, "lower");
+    EXPECT_EQ(windows.back().flags, "focused");
+    expect_screen_matches(session, "focus_change");
+}
+
+TEST(Golden, DecorationsShowTheTitle) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    ASSERT_TRUE(client.ok());
+    TestWindow w(client, "Tessera — ﬁle “Ünïcode” décor", {320, 120}, kYellow);
+    TestWindow narrow(client, "A title far too long for this narrow window", {150, 60}, kBlue);
+    expect_screen_matches(session, "decorations");
+}
+
+TEST(Golden, PopupBelowItsAnchor) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    ASSERT_TRUE(client.ok());
+    TestWindow parent(client, "menu owner", {300, 200}, kBlue);
+    TestWindow popup(client, parent, {20, 10, 60, 20}, {120, 80}, kYellow);
+    EXPECT_EQ(popup.popup_position(), (Point{20, 30}));
+    expect_screen_matches(session, "popup");
+}
+
+TEST(Golden, ClickOutsideAGrabbingPopupDismissesIt) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    ASSERT_TRUE(client.ok());
+    TestWindow parent(client, "menu owner", {300, 200}, kBlue);
+    TestWindow popup(client, parent, {20, 10, 60, 20}, {120, 80}, kYellow, /*grab=*/true);
+    click_at(session, 600, 450);
+    EXPECT_TRUE(client.dispatch_until([&] { return popup.popup_done(); }));
+}
+
+TEST(Golden, Cursor) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    ASSERT_TRUE(session.ok_command("pointer-move 100 80"));
+    expect_screen_matches(session, "cursor", {}, /*with_cursor=*/true);
+}
+
+TEST(Golden, OnlyTheDeclaredDamageChanges) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    ASSERT_TRUE(client.ok());
+    TestWindow w(client, "damage", {200, 150}, kRed);
+    // The client repaints everything blue but declares one small rectangle.
+    w.buffer().fill(kBlue);
+    ASSERT_TRUE(w.commit({{50, 40, 30, 20}}));
+    expect_screen_matches(session, "damage_buffer");
+
+    // The same through wl_surface.damage (surface coordinates).
+    w.buffer().fill(kGreen);
+    ASSERT_TRUE(w.commit({{120, 100, 10, 10}}, /*buffer_damage=*/false));
+    pixman_image_t* shot = take_screenshot(session, "damage_surface");
+    ASSERT_NE(shot, nullptr);
+    auto windows = session.windows();
+    ASSERT_EQ(windows.size(), 1u);
+    // Content origin: inside the frame, below the title bar (1 px border, 28 px title).
+    int cx = windows[0].frame.x + 1, cy = windows[0].frame.y + 1 + 28;
+    EXPECT_EQ(pixel(shot, cx + 125, cy + 105), kGreen & 0xffffff);
+    EXPECT_EQ(pixel(shot, cx + 60, cy + 50), kBlue & 0xffffff);
+    EXPECT_EQ(pixel(shot, cx + 5, cy + 5), kRed & 0xffffff);
+    pixman_image_unref(shot);
+}
+
+TEST(Golden, WestonSimpleShmAppears) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    ASSERT_GT(session.spawn({"weston-simple-shm"}), 0);
+    WindowRow row;
+    ASSERT_TRUE(session.wait_for_window("org.freedesktop.weston.simple-shm", 5000, &row));
+    // Its content animates: compare everything but the content area, and
+    // check the content is there (not the desktop background).
+    Rect content{row.frame.x + 1, row.frame.y + 29, row.frame.width - 2, row.frame.height - 30};
+    CompareOptions options;
+    options.exclude = {content};
+    expect_screen_matches(session, "weston_simple_shm", options);
+    pixman_image_t* shot = take_screenshot(session, "weston_simple_shm_content");
+    ASSERT_NE(shot, nullptr);
+    int not_background = 0;
+    for (int y = content.y; y < content.bottom(); y += 7)
+        for (int x = content.x; x < content.right(); x += 7)
+            not_background += pixel(shot, x, y) != 0x2e3440;
+    EXPECT_GT(not_background, 100);
+    pixman_image_unref(shot);
+}

@@ -2,6 +2,8 @@
 // the output and the control socket, then runs the event loop.
 #include "control/control_socket.h"
 #include "input/seat.h"
+#include "input/input_service_source.h"
+#include "output/display_service_output.h"
 #include "output/memory_display.h"
 #include "output/png.h"
 #include "server.h"
@@ -20,6 +22,8 @@ namespace {
 struct Options {
     std::string socket_name;
     std::string control_path;
+    std::string display_path;
+    std::string input_path;
     std::string resources = TESSERA_RESOURCES_DIR;
     Size size{1024, 768};
     int refresh_ms = 16;
@@ -27,8 +31,11 @@ struct Options {
 
 void usage(FILE* out) {
     std::fprintf(out,
-                 "usage: uiserver [--socket NAME] [--control PATH] [--size WxH] [--refresh-ms N]\n"
-                 "                [--resources DIR]\n"
+                 "usage: uiserver [--display PATH] [--input PATH] [--socket NAME] [--control PATH]\n"
+                 "                [--size WxH] [--refresh-ms N] [--resources DIR]\n"
+                 "  --display PATH    the display service (docs/protocols/display.md); without it\n"
+                 "                    uiserver draws into memory only (screenshots still work)\n"
+                 "  --input PATH      the input service (docs/protocols/input.md)\n"
                  "  --socket NAME     Wayland socket name in $XDG_RUNTIME_DIR (default: first free wayland-N)\n"
                  "  --control PATH    control socket (docs/protocols/uiserver-control.md)\n"
                  "  --size WxH        output size for the in-memory display (default 1024x768)\n"
@@ -46,6 +53,10 @@ bool parse(int argc, char** argv, Options* o) {
             std::exit(0);
         } else if (a == "--socket" && (v = value())) {
             o->socket_name = v;
+        } else if (a == "--display" && (v = value())) {
+            o->display_path = v;
+        } else if (a == "--input" && (v = value())) {
+            o->input_path = v;
         } else if (a == "--control" && (v = value())) {
             o->control_path = v;
         } else if (a == "--resources" && (v = value())) {
@@ -103,10 +114,44 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "uiserver: theme: %s\n", theme_error.c_str());
 
     Server server(display);
-    MemoryDisplay output(server.loop(), options.size, 2, options.refresh_ms);
+    std::unique_ptr<MemoryDisplay> memory_output;
+    std::unique_ptr<DisplayServiceOutput> service_output;
+    Display* output_ptr = nullptr;
+    if (!options.display_path.empty()) {
+        std::string error;
+        service_output = DisplayServiceOutput::connect(server.loop(), options.display_path, 2, &error);
+        if (!service_output) {
+            std::fprintf(stderr, "uiserver: %s\n", error.c_str());
+            return 1;
+        }
+        // FIXME: reconnect when devmgr restarts the driver.
+        service_output->on_lost = [&server](const std::string& why) {
+            std::fprintf(stderr, "uiserver: lost the display service: %s\n", why.c_str());
+            server.stop();
+        };
+        options.size = service_output->size();
+        output_ptr = service_output.get();
+    } else {
+        memory_output = std::make_unique<MemoryDisplay>(server.loop(), options.size, 2, options.refresh_ms);
+        output_ptr = memory_output.get();
+    }
+    Display& output = *output_ptr;
     Decorations decorations(theme);
     server.window_manager().set_decorations(&decorations);
     server.attach_display(output);
+
+    std::unique_ptr<InputServiceSource> input;
+    if (!options.input_path.empty()) {
+        std::string error;
+        input = InputServiceSource::connect(server.loop(), options.input_path, server.seat(), options.size, &error);
+        if (!input) {
+            std::fprintf(stderr, "uiserver: %s\n", error.c_str());
+            return 1;
+        }
+        input->on_lost = [](const std::string& why) {
+            std::fprintf(stderr, "uiserver: lost the input service: %s\n", why.c_str());
+        };
+    }
 
     std::vector<uint32_t> cursor_pixels;
     Size cursor_size;
@@ -125,6 +170,8 @@ int main(int argc, char** argv) {
     // Screenshots: the scanout buffer the display shows, with the cursor
     // drawn in when asked (it is a hardware cursor, not part of the frame).
     auto screenshot = [&](const std::string& path, bool with_cursor) -> std::string {
+        if (service_output)
+            return service_output->write_png(path, with_cursor);
         pixman_image_t* front = server.compositor().front_buffer();
         if (!front)
             return "nothing presented yet";

@@ -3,6 +3,9 @@
 #include "client.h"
 #include "session.h"
 
+#include "headless_display/headless_display.h"
+#include "test_input/source.h"
+
 #include <gtest/gtest.h>
 
 #include <linux/input-event-codes.h>
@@ -161,4 +164,50 @@ TEST(Golden, WestonSimpleShmAppears) {
             not_background += pixel(shot, x, y) != 0x2e3440;
     EXPECT_GT(not_background, 100);
     pixman_image_unref(shot);
+}
+
+TEST(Golden, ClickThroughTheInputServiceFocuses) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    ASSERT_TRUE(client.ok());
+    TestWindow a(client, "lower", {200, 150}, kRed);
+    TestWindow b(client, "upper", {200, 150}, kGreen);
+    auto windows = session.windows();
+    ASSERT_EQ(windows.size(), 2u);
+    const Rect lower = windows[0].frame;
+    ASSERT_TRUE(session.click(lower.x + 10, lower.y + 40));
+    ASSERT_TRUE(client.dispatch_until([&] { return a.activated() && !b.activated(); }));
+    EXPECT_GE(client.input.buttons, 1); // the click went to the client too
+    expect_screen_matches(session, "focus_change");
+}
+
+TEST(Golden, KeysFromTheInputServiceReachTheFocusedClient) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    ASSERT_TRUE(client.ok());
+    TestWindow w(client, "typing", {200, 150}, kRed);
+    ASSERT_TRUE(client.dispatch_until([&] { return client.input.keyboard_enters > 0; }));
+    EXPECT_TRUE(client.input.keymap_received);
+    EXPECT_GT(client.input.repeat_rate, 0);
+    ASSERT_TRUE(session.input().key(KEY_A, true));
+    ASSERT_TRUE(session.input().key(KEY_A, false));
+    ASSERT_TRUE(client.dispatch_until([&] { return client.input.keys >= 2; }));
+    EXPECT_EQ(client.input.last_key, uint32_t(KEY_A));
+}
+
+TEST(Golden, TheDisplayReceivesOnlyTheDamagedPixels) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    ASSERT_TRUE(client.ok());
+    TestWindow w(client, "damage", {200, 150}, kRed);
+    ASSERT_TRUE(session.ok_command("ping"));
+    auto before = session.display().stats();
+    w.buffer().fill_rect({10, 10, 30, 20}, kBlue);
+    ASSERT_TRUE(w.commit({{10, 10, 30, 20}}));
+    auto after = session.display().stats();
+    EXPECT_EQ(after.pixels - before.pixels, 30u * 20u);
+    EXPECT_EQ(after.rectangles - before.rectangles, 1u);
 }

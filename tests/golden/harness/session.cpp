@@ -1,6 +1,10 @@
 #include "session.h"
 
+#include "headless_display/headless_display.h"
 #include "output/png.h"
+#include "test_input/source.h"
+
+#include <linux/input-event-codes.h>
 
 #include <gtest/gtest.h>
 
@@ -90,18 +94,31 @@ void stop(pid_t pid) {
 
 } // namespace
 
-Session::Session(int width, int height) {
+Session::Session(int width, int height) : width_(width), height_(height) {
     char dir[] = "/tmp/tessera-golden-XXXXXX";
     if (!mkdtemp(dir))
         return;
     runtime_dir_ = dir;
     control_path_ = runtime_dir_ + "/control";
+    auto display = headless::Display::start(runtime_dir_ + "/display", {{uint32_t(width), uint32_t(height), 60000}});
+    if (!display) {
+        ADD_FAILURE() << "headless display: " << display.error().message;
+        return;
+    }
+    display_ = std::move(*display);
+    auto input = test_input::Source::start(runtime_dir_ + "/input");
+    if (!input) {
+        ADD_FAILURE() << "test input: " << input.error().message;
+        return;
+    }
+    input_ = std::move(*input);
     int out[2];
     if (pipe2(out, O_CLOEXEC) != 0)
         return;
     std::string size = std::to_string(width) + "x" + std::to_string(height);
-    pid_ = start({UISERVER_PATH, "--socket", "wayland-golden", "--control", control_path_, "--size", size,
-                  "--refresh-ms", "2", "--resources", RESOURCES_DIR},
+    (void)size;
+    pid_ = start({UISERVER_PATH, "--socket", "wayland-golden", "--control", control_path_, "--display",
+                  runtime_dir_ + "/display", "--input", runtime_dir_ + "/input", "--resources", RESOURCES_DIR},
                  runtime_dir_, "", out[1]);
     close(out[1]);
     std::string buffer, line;
@@ -134,8 +151,22 @@ Session::~Session() {
     if (control_fd_ >= 0)
         close(control_fd_);
     stop(pid_);
+    input_.reset();
+    display_.reset();
     std::error_code ignored;
     std::filesystem::remove_all(runtime_dir_, ignored);
+}
+
+bool Session::tablet_to(int x, int y) {
+    // The inverse of uiserver's scaling: position = value * extent / 32768.
+    auto to_tablet = [](int p, int extent) {
+        return int32_t((int64_t(p) * (test_input::tablet_maximum + 1) + extent - 1) / extent);
+    };
+    return bool(input_->pointer_absolute(to_tablet(x, width_), to_tablet(y, height_)));
+}
+
+bool Session::click(int x, int y) {
+    return tablet_to(x, y) && input_->button(BTN_LEFT, true) && input_->button(BTN_LEFT, false);
 }
 
 bool Session::server_alive() { return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }

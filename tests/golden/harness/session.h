@@ -7,8 +7,16 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace tessera::headless {
+class Display;
+}
+namespace tessera::test_input {
+class Source;
+}
 
 namespace tessera::golden {
 
@@ -22,7 +30,9 @@ struct WindowRow {
 
 class Session {
 public:
-    // Starts uiserver with an in-memory output of `width` x `height`.
+    // Starts the host display service (a `width` x `height` mode) and the
+    // test input source in this process, and uiserver as a child process
+    // connected to both.
     Session(int width = 640, int height = 480);
     ~Session();
     Session(const Session&) = delete;
@@ -48,7 +58,19 @@ public:
     // True while the uiserver process is alive.
     bool server_alive();
 
+    // The services uiserver runs on: the screen as the display shows it,
+    // and the devices it reads.
+    headless::Display& display() { return *display_; }
+    test_input::Source& input() { return *input_; }
+    // Moves the tablet (absolute pointer) to screen position (x, y).
+    bool tablet_to(int x, int y);
+    bool click(int x, int y);
+
 private:
+    int width_;
+    int height_;
+    std::unique_ptr<headless::Display> display_;
+    std::unique_ptr<test_input::Source> input_;
     std::string runtime_dir_;
     std::string socket_path_;
     std::string control_path_;

@@ -227,6 +227,39 @@ TEST_F(HeadlessDisplay, BadRequestsAreAnsweredAndTheConnectionStays) {
     EXPECT_TRUE(client.allocate_buffer(4, 4));
 }
 
+TEST_F(HeadlessDisplay, BufferIdsBelongToTheirConnection) {
+    Client owner = connect();
+    Client other = connect();
+    auto buffer = owner.allocate_buffer(16, 16);
+    ASSERT_TRUE(buffer);
+    std::vector<display::ErrorEvent> errors;
+    other.on_error = [&](const display::ErrorEvent& e) { errors.push_back(e); };
+    ASSERT_TRUE(other.present(buffer->id, {}));
+    ASSERT_TRUE(other.free_buffer(buffer->id));
+    ASSERT_TRUE(other.stats());
+    ASSERT_TRUE(other.dispatch());
+    ASSERT_EQ(errors.size(), 2u);
+    EXPECT_EQ(errors[0].code, ErrorCode::no_such_object);
+    EXPECT_EQ(errors[1].code, ErrorCode::no_such_object);
+    fill(*buffer, blue);
+    present_and_wait(owner, buffer->id, {});  // still the owner's
+    EXPECT_EQ(display->screenshot().at(15, 15), blue);
+}
+
+TEST_F(HeadlessDisplay, BufferMemoryPerClientIsCapped) {
+    Client client = connect();
+    // Two 256 MiB buffers reach the cap (memfds are sparse: nothing is
+    // touched); one more byte's worth is refused.
+    ASSERT_TRUE(client.allocate_buffer(display::max_dimension, display::max_dimension));
+    ASSERT_TRUE(client.allocate_buffer(display::max_dimension, display::max_dimension));
+    auto refused = client.allocate_buffer(1, 1);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::out_of_resources);
+    // Another client has its own allowance.
+    Client other = connect();
+    EXPECT_TRUE(other.allocate_buffer(64, 64));
+}
+
 TEST_F(HeadlessDisplay, WritePngToAnUnwritableFdIsAnError) {
     Client client = connect();
     wire::UniqueFd read_only(::open("/dev/null", O_RDONLY | O_CLOEXEC));

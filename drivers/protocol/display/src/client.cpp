@@ -71,6 +71,7 @@ Result<void> Client::send(Request request) {
 }
 
 Result<Event> Client::read_event() {
+    if (!socket_) return wire::make_error(ErrorCode::disconnected, "not connected");
     auto message = wire::receive_message(socket_.get());
     if (!message) return message.error();
     return decode_event(std::move(*message));

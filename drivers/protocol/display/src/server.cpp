@@ -176,6 +176,10 @@ void Server::handle(wire::ClientId id, ClientState& client, Request request) {
             return fail(Opcode::allocate_buffer, ErrorCode::invalid_argument, "buffer size out of range");
         if (client.buffers.size() >= max_buffers_per_client)
             return fail(Opcode::allocate_buffer, ErrorCode::out_of_resources, "too many buffers");
+        std::uint64_t bytes = std::uint64_t{allocate->width} * allocate->height * 4;
+        for (const auto& [buffer_id, owned] : client.buffers) bytes += owned.memory->size();
+        if (bytes > max_buffer_bytes_per_client)
+            return fail(Opcode::allocate_buffer, ErrorCode::out_of_resources, "buffer memory limit reached");
         auto memory = device_.allocate(allocate->width, allocate->height);
         if (!memory) return fail(Opcode::allocate_buffer, ErrorCode::out_of_resources, memory.error().message);
         wire::UniqueFd copy(::fcntl((*memory)->fd(), F_DUPFD_CLOEXEC, 0));

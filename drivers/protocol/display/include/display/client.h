@@ -83,7 +83,9 @@ public:
     // Round trip: the service's counters.
     Result<Stats> stats();
     // Round trip: the service writes the screen as PNG into fd (it gets a
-    // duplicate; the caller keeps fd). flags: write_png_with_cursor.
+    // duplicate; the caller keeps fd). flags: write_png_with_cursor. fd
+    // should be a file: this call does not read a pipe while it waits, and
+    // the service gives up on a pipe that stays full.
     Result<void> write_png(int fd, std::uint32_t flags = 0);
     // Convenience: write_png into a new file at path.
     Result<void> write_png(const std::string& path, std::uint32_t flags = 0);

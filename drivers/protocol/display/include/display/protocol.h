@@ -24,6 +24,8 @@ inline constexpr std::uint32_t protocol_version = 1;
 // Limits announced in WELCOME.
 inline constexpr std::uint32_t max_dimension = 8192;
 inline constexpr std::uint32_t max_buffers_per_client = 16;
+// Not in WELCOME: the memory all of one client's buffers may take.
+inline constexpr std::uint64_t max_buffer_bytes_per_client = std::uint64_t{512} << 20;
 inline constexpr std::uint32_t max_damage_rects = 1024;
 inline constexpr std::uint32_t max_modes = 64;
 inline constexpr std::uint32_t max_cursor_size = 64;

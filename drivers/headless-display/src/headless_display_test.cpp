@@ -227,6 +227,22 @@ TEST_F(HeadlessDisplay, BadRequestsAreAnsweredAndTheConnectionStays) {
     EXPECT_TRUE(client.allocate_buffer(4, 4));
 }
 
+TEST_F(HeadlessDisplay, EventsThatArriveDuringARoundTripAreKeptForDispatch) {
+    Client client = connect();
+    auto buffer = client.allocate_buffer(32, 32);
+    ASSERT_TRUE(buffer);
+    auto serial = client.present(buffer->id, {});
+    ASSERT_TRUE(serial);
+    // The completion comes before the STATS answer, so stats() keeps it.
+    ASSERT_TRUE(client.stats());
+    EXPECT_TRUE(client.pending());
+    std::vector<std::uint32_t> completed;
+    client.on_present_complete = [&](const display::PresentComplete& done) { completed.push_back(done.serial); };
+    ASSERT_TRUE(client.dispatch());
+    EXPECT_EQ(completed, std::vector<std::uint32_t>{*serial});
+    EXPECT_FALSE(client.pending());
+}
+
 TEST_F(HeadlessDisplay, BufferIdsBelongToTheirConnection) {
     Client owner = connect();
     Client other = connect();

@@ -215,12 +215,15 @@ void Client::deliver(Event event) {
 }
 
 Result<void> Client::dispatch() {
-    while (!kept_.empty()) {
-        Event event = std::move(kept_.front());
-        kept_.pop_front();
-        deliver(std::move(event));
-    }
     for (;;) {
+        // Kept events first, and again after every delivery: a callback that
+        // makes a round trip may keep more.
+        if (!kept_.empty()) {
+            Event event = std::move(kept_.front());
+            kept_.pop_front();
+            deliver(std::move(event));
+            continue;
+        }
         auto event = read_event();
         if (!event) {
             if (event.error().code == ErrorCode::would_block) return {};

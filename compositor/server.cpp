@@ -3,6 +3,7 @@
 #include "input/seat.h"
 #include "protocol/output_global.h"
 #include "protocol/surface.h"
+#include "protocol/window_list.h"
 #include "protocol/xdg_shell.h"
 
 namespace tessera::ui {
@@ -12,14 +13,18 @@ Server::Server(wl_display* wayland_display) : display_(wayland_display) {
     Surface::create_global(*this);
     create_subcompositor_global(*this);
     create_xdg_shell_global(*this);
+    create_xdg_decoration_global(*this);
     seat_ = std::make_unique<Seat>(*this);
     wm_.set_focus_listener([this] { seat_->focus_changed(); });
+    window_list_ = std::make_unique<WindowListGlobal>(*this);
+    wm_.set_change_listener([this] { window_list_->changed(); });
 }
 
 Server::~Server() {
     // Clients (and with them every surface and window) go before the
     // objects they report to.
     wl_display_destroy_clients(display_);
+    wm_.set_change_listener(nullptr);
     compositor_.reset();
 }
 

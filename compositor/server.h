@@ -17,6 +17,7 @@ namespace tessera::ui {
 class Display;
 class Seat;
 class Surface;
+class WindowListGlobal;
 
 class Server {
 public:
@@ -54,6 +55,7 @@ private:
     WindowManager wm_;
     std::unique_ptr<Compositor> compositor_;
     std::unique_ptr<Seat> seat_;
+    std::unique_ptr<WindowListGlobal> window_list_;
     std::function<void(Point)> cursor_listener_;
     bool running_ = true;
 };

@@ -413,7 +413,11 @@ void XdgToplevel::set_title(const char* title) {
         xdg_surface_->server().window_manager().window_title_changed(*this);
 }
 
-void XdgToplevel::set_app_id(const char* app_id) { app_id_.assign(app_id, strnlen(app_id, 512)); }
+void XdgToplevel::set_app_id(const char* app_id) {
+    app_id_.assign(app_id, strnlen(app_id, 512));
+    if (xdg_surface_)
+        xdg_surface_->server().window_manager().window_title_changed(*this);
+}
 
 // XdgPopup ---------------------------------------------------------------
 

@@ -18,6 +18,7 @@ class XdgToplevel;
 class XdgPopup;
 
 void create_xdg_shell_global(Server& server);
+void create_xdg_decoration_global(Server& server);
 
 class XdgSurface : public SurfaceRole {
 public:
@@ -34,6 +35,7 @@ public:
     Rect geometry() const;
     // Sends xdg_surface.configure with a new serial.
     uint32_t send_configure();
+    bool configure_sent() const { return configure_sent_; }
 
     void get_toplevel(uint32_t id);
     void get_popup(uint32_t id, XdgSurface* parent, const PositionerRules& rules);

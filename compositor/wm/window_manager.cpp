@@ -76,6 +76,8 @@ void WindowManager::place_new(Entry& entry) {
 }
 
 void WindowManager::window_mapped(Window& window) {
+    // Whatever happens below, the window list may have changed (it diffs).
+    notify_changed();
     Entry* e = find(window);
     if (!e || e->mapped)
         return;
@@ -85,6 +87,7 @@ void WindowManager::window_mapped(Window& window) {
 }
 
 void WindowManager::window_unmapped(Window& window) {
+    notify_changed();
     Entry* e = find(window);
     if (!e || !e->mapped)
         return;
@@ -97,6 +100,7 @@ void WindowManager::window_unmapped(Window& window) {
 }
 
 void WindowManager::window_destroyed(Window& window) {
+    notify_changed();
     Entry* e = find(window);
     if (!e)
         return;
@@ -111,6 +115,7 @@ void WindowManager::window_destroyed(Window& window) {
 }
 
 void WindowManager::window_title_changed(Window& window) {
+    notify_changed();
     if (Entry* e = find(window)) {
         if (decorations_)
             decorations_->invalidate(window);
@@ -136,6 +141,7 @@ void WindowManager::focus(Window* window) {
     focused_ = window;
     if (focus_listener_)
         focus_listener_();
+    notify_changed();
     for (Entry& e : stack_) {
         if (e.window == previous || e.window == window) {
             if (decorations_)
@@ -169,6 +175,7 @@ void WindowManager::raise(Window& window) {
 }
 
 void WindowManager::minimize(Window& window) {
+    notify_changed();
     Entry* e = find(window);
     if (!e || e->minimized)
         return;
@@ -181,6 +188,7 @@ void WindowManager::minimize(Window& window) {
 }
 
 void WindowManager::restore(Window& window) {
+    notify_changed();
     Entry* e = find(window);
     if (!e)
         return;
@@ -192,6 +200,7 @@ void WindowManager::restore(Window& window) {
 }
 
 void WindowManager::set_maximized(Window& window, bool maximized) {
+    notify_changed();
     Entry* e = find(window);
     if (!e || e->maximized == maximized)
         return;

@@ -94,6 +94,8 @@ public:
     // Which edges (resize_edge bits) of the frame border are at `p`.
     uint32_t edges_at(const Window& window, Point p) const;
     void set_focus_listener(std::function<void()> listener) { focus_listener_ = std::move(listener); }
+    // Called (synchronously) whenever windows, titles or states may have changed.
+    void set_change_listener(std::function<void()> listener) { change_listener_ = std::move(listener); }
     void close(Window& window);
     void move_to(Window& window, Point frame_origin);
 
@@ -155,7 +157,13 @@ private:
     void send_state(Entry& entry, Size size = {});
     void focus_topmost();
 
+    void notify_changed() {
+        if (change_listener_)
+            change_listener_();
+    }
+
     std::function<void()> focus_listener_;
+    std::function<void()> change_listener_;
     Compositor* compositor_ = nullptr;
     Decorations* decorations_ = nullptr;
     const SceneLayer* cursor_layer_ = nullptr;

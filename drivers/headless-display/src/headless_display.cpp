@@ -166,9 +166,13 @@ Display::~Display() {
     if (thread_.joinable()) thread_.join();
 }
 
-Screenshot Display::screenshot(bool with_cursor) const { return device_->screenshot(with_cursor); }
+Screenshot Display::screenshot(bool with_cursor) const {
+    return device_->screenshot(with_cursor);
+}
 
-CursorState Display::cursor() const { return device_->cursor(); }
+CursorState Display::cursor() const {
+    return device_->cursor();
+}
 
 Result<void> Display::write_png(const std::string& path, bool with_cursor) const {
     wire::UniqueFd file(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));

@@ -53,10 +53,10 @@ TEST_F(HeadlessDisplay, DamageIsClippedToTheBufferAndTheScreen) {
     auto buffer = client.allocate_buffer(1000, 100);  // wider than the 640x480 screen
     ASSERT_TRUE(buffer);
     fill(*buffer, red);
-    std::vector<Rect> damage = {{-10, -10, 20, 20},           // 10x10 left
-                                {600, 90, 100, 100},          // clipped to 40x10
-                                {0, 0, 0, 50},                // empty
-                                {2000, 0, 5, 5},              // outside
+    std::vector<Rect> damage = {{-10, -10, 20, 20},               // 10x10 left
+                                {600, 90, 100, 100},              // clipped to 40x10
+                                {0, 0, 0, 50},                    // empty
+                                {2000, 0, 5, 5},                  // outside
                                 {0x7FFFFFF0, 0, 0x7FFFFFFF, 1}};  // would overflow 32 bits
     present_and_wait(client, buffer->id, damage);
     auto stats = client.stats();
@@ -74,7 +74,8 @@ TEST_F(HeadlessDisplay, BufferMemoryIsSealedAgainstShrinking) {
     auto socket = wire::connect_seqpacket(path);
     ASSERT_TRUE(socket);
     ASSERT_TRUE(wire::send_message(socket->get(), display::encode(display::Request(display::Hello{}))));
-    ASSERT_TRUE(wire::send_message(socket->get(), display::encode(display::Request(display::AllocateBuffer{1, 64, 64, 1}))));
+    ASSERT_TRUE(
+        wire::send_message(socket->get(), display::encode(display::Request(display::AllocateBuffer{1, 64, 64, 1}))));
     wire::UniqueFd memory;
     while (!memory) {
         ASSERT_TRUE(wire::wait_readable(socket->get(), 3000));
@@ -109,7 +110,7 @@ TEST_F(HeadlessDisplay, CursorImageAndPositionWithoutTouchingTheScreen) {
     Screenshot plain = display->screenshot();
     EXPECT_EQ(plain.at(99, 49), 0u);
     Screenshot with_cursor = display->screenshot(true);
-    EXPECT_EQ(with_cursor.at(99, 49), 0x00FFFFFFu);   // hotspot (1,1) at (100,50)
+    EXPECT_EQ(with_cursor.at(99, 49), 0x00FFFFFFu);  // hotspot (1,1) at (100,50)
     EXPECT_EQ(with_cursor.at(100, 49), 0x0000FF00u);
     EXPECT_EQ(with_cursor.at(99, 50), 0u);            // transparent
     EXPECT_EQ(with_cursor.at(100, 50), 0x00800000u);  // half-transparent red over black

@@ -88,9 +88,11 @@ int main(int argc, char** argv) {
         break;
     }
     auto stats = (*display)->stats();
-    std::printf("tessera-headless-display: %llu presents, %llu rectangles, %llu pixels, %llu cursor images, %llu cursor moves\n",
-                static_cast<unsigned long long>(stats.presents), static_cast<unsigned long long>(stats.rectangles),
-                static_cast<unsigned long long>(stats.pixels), static_cast<unsigned long long>(stats.cursor_images),
-                static_cast<unsigned long long>(stats.cursor_moves));
+    std::printf(
+        "tessera-headless-display: %llu presents, %llu rectangles, %llu pixels, %llu cursor images, %llu cursor "
+        "moves\n",
+        static_cast<unsigned long long>(stats.presents), static_cast<unsigned long long>(stats.rectangles),
+        static_cast<unsigned long long>(stats.pixels), static_cast<unsigned long long>(stats.cursor_images),
+        static_cast<unsigned long long>(stats.cursor_moves));
     return 0;
 }

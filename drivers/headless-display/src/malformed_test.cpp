@@ -16,7 +16,9 @@ using wire::testing::Payload;
 using wire::testing::raw_message;
 using wire::testing::send_raw;
 
-std::uint16_t op(Opcode opcode) { return static_cast<std::uint16_t>(opcode); }
+std::uint16_t op(Opcode opcode) {
+    return static_cast<std::uint16_t>(opcode);
+}
 
 std::vector<std::uint8_t> hello_bytes(std::uint32_t magic = display::hello_magic, std::uint32_t version = 1) {
     return raw_message(op(Opcode::hello), Payload{}.u32(magic).u32(version).bytes);
@@ -96,13 +98,11 @@ TEST_F(MalformedDisplayClient, CursorPixelsDisagreeWithItsSize) {
 
 TEST_F(MalformedDisplayClient, FdAttachedWhereNoneBelongs) {
     wire::UniqueFd fd(::open("/dev/null", O_WRONLY | O_CLOEXEC));
-    expect_rejected(raw_message(op(Opcode::get_stats), Payload{}.u32(1).bytes, 0, 1), {fd.get()},
-                    ErrorCode::malformed);
+    expect_rejected(raw_message(op(Opcode::get_stats), Payload{}.u32(1).bytes, 0, 1), {fd.get()}, ErrorCode::malformed);
 }
 
 TEST_F(MalformedDisplayClient, HeaderPromisesAnFdThatNeverCame) {
-    expect_rejected(raw_message(op(Opcode::write_png), Payload{}.u32(1).u32(0).bytes, 0, 1), {},
-                    ErrorCode::malformed);
+    expect_rejected(raw_message(op(Opcode::write_png), Payload{}.u32(1).u32(0).bytes, 0, 1), {}, ErrorCode::malformed);
 }
 
 TEST_F(MalformedDisplayClient, WritePngWithoutAnFd) {
@@ -112,8 +112,7 @@ TEST_F(MalformedDisplayClient, WritePngWithoutAnFd) {
 TEST_F(MalformedDisplayClient, TooManyFds) {
     wire::UniqueFd fd(::open("/dev/null", O_WRONLY | O_CLOEXEC));
     std::vector<int> fds(wire::max_fds_per_message + 1, fd.get());
-    expect_rejected(raw_message(op(Opcode::write_png), Payload{}.u32(1).u32(0).bytes, 0, 5), fds,
-                    ErrorCode::malformed);
+    expect_rejected(raw_message(op(Opcode::write_png), Payload{}.u32(1).u32(0).bytes, 0, 5), fds, ErrorCode::malformed);
 }
 
 TEST_F(MalformedDisplayClient, RecordOverTheMaximumSize) {
@@ -125,7 +124,9 @@ TEST_F(MalformedDisplayClient, RequestBeforeHello) {
     expect_rejected(raw_message(op(Opcode::get_stats), Payload{}.u32(1).bytes), {}, ErrorCode::protocol_state, false);
 }
 
-TEST_F(MalformedDisplayClient, HelloTwice) { expect_rejected(hello_bytes(), {}, ErrorCode::protocol_state); }
+TEST_F(MalformedDisplayClient, HelloTwice) {
+    expect_rejected(hello_bytes(), {}, ErrorCode::protocol_state);
+}
 
 TEST_F(MalformedDisplayClient, WrongMagicOrVersionZero) {
     expect_rejected(hello_bytes(0x12345678), {}, ErrorCode::unsupported_version, false);
@@ -137,8 +138,8 @@ TEST_F(MalformedDisplayClient, ClientsVanishingMidRequest) {
         auto socket = wire::connect_seqpacket(path);
         ASSERT_TRUE(socket);
         ASSERT_TRUE(send_raw(socket->get(), hello_bytes()));
-        ASSERT_TRUE(send_raw(socket->get(), raw_message(op(Opcode::allocate_buffer),
-                                                        Payload{}.u32(1).u32(256).u32(256).u32(1).bytes)));
+        ASSERT_TRUE(send_raw(
+            socket->get(), raw_message(op(Opcode::allocate_buffer), Payload{}.u32(1).u32(256).u32(256).u32(1).bytes)));
         ASSERT_TRUE(send_raw(socket->get(), raw_message(op(Opcode::present), Payload{}.u32(2).u32(1).u32(0).bytes)));
         // Gone before reading any answer; the answers have nowhere to go.
     }

@@ -24,8 +24,8 @@ void append_bytes(png_structp png, png_bytep data, png_size_t size) {
 void flush_nothing(png_structp) {}
 
 // Returns false when libpng failed.
-bool encode(std::vector<std::uint8_t>& out, std::vector<std::uint8_t>& row, std::uint32_t width,
-            std::uint32_t height, const std::uint32_t* pixels, std::uint32_t stride) {
+bool encode(std::vector<std::uint8_t>& out, std::vector<std::uint8_t>& row, std::uint32_t width, std::uint32_t height,
+            const std::uint32_t* pixels, std::uint32_t stride) {
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
     if (png == nullptr) return false;
     png_infop info = png_create_info_struct(png);
@@ -40,8 +40,8 @@ bool encode(std::vector<std::uint8_t>& out, std::vector<std::uint8_t>& row, std:
                  PNG_FILTER_TYPE_DEFAULT);
     png_write_info(png, info);
     for (std::uint32_t y = 0; y < height; ++y) {
-        const auto* source =
-            reinterpret_cast<const std::uint32_t*>(reinterpret_cast<const std::uint8_t*>(pixels) + std::size_t{y} * stride);
+        const auto* source = reinterpret_cast<const std::uint32_t*>(reinterpret_cast<const std::uint8_t*>(pixels) +
+                                                                    std::size_t{y} * stride);
         for (std::uint32_t x = 0; x < width; ++x) {
             row[x * 3 + 0] = std::uint8_t(source[x] >> 16);
             row[x * 3 + 1] = std::uint8_t(source[x] >> 8);

@@ -53,8 +53,12 @@ void present(benchmark::State& state, display::Rect rect) {
         benchmark::Counter(double(rect.width) * rect.height * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 
-void BM_Present64x64(benchmark::State& state) { present(state, {100, 100, 64, 64}); }
-void BM_PresentFullFrame1920x1080(benchmark::State& state) { present(state, {0, 0, 1920, 1080}); }
+void BM_Present64x64(benchmark::State& state) {
+    present(state, {100, 100, 64, 64});
+}
+void BM_PresentFullFrame1920x1080(benchmark::State& state) {
+    present(state, {0, 0, 1920, 1080});
+}
 
 BENCHMARK(BM_Present64x64)->UseRealTime();
 BENCHMARK(BM_PresentFullFrame1920x1080)->UseRealTime();

@@ -37,7 +37,8 @@ protected:
 
     static void fill(const display::Buffer& buffer, std::uint32_t colour) {
         for (std::uint32_t y = 0; y < buffer.height; ++y) {
-            auto* row = reinterpret_cast<std::uint32_t*>(reinterpret_cast<std::uint8_t*>(buffer.pixels) + y * buffer.stride);
+            auto* row =
+                reinterpret_cast<std::uint32_t*>(reinterpret_cast<std::uint8_t*>(buffer.pixels) + y * buffer.stride);
             std::fill(row, row + buffer.width, colour);
         }
     }

@@ -13,6 +13,7 @@ struct KeyName {
     std::uint16_t code;
 };
 
+// clang-format off
 #define K(name) KeyName{#name, name}
 // Every KEY_* and BTN_* code of <linux/input-event-codes.h> (aliases
 // included), listed from the header when this file was written.
@@ -637,6 +638,7 @@ constexpr KeyName key_names[] = {
     K(BTN_TRIGGER_HAPPY40)
 };
 #undef K
+// clang-format on
 
 }  // namespace
 
@@ -650,7 +652,8 @@ std::optional<std::uint16_t> key_code(std::string_view name) {
         base = 16;
     }
     auto [end, error] = std::from_chars(name.data(), name.data() + name.size(), value, base);
-    if (error != std::errc{} || end != name.data() + name.size() || name.empty() || value >= KEY_CNT) return std::nullopt;
+    if (error != std::errc{} || end != name.data() + name.size() || name.empty() || value >= KEY_CNT)
+        return std::nullopt;
     return static_cast<std::uint16_t>(value);
 }
 

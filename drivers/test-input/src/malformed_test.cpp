@@ -19,7 +19,9 @@ using wire::testing::Payload;
 using wire::testing::raw_message;
 using wire::testing::send_raw;
 
-std::uint16_t op(Opcode opcode) { return static_cast<std::uint16_t>(opcode); }
+std::uint16_t op(Opcode opcode) {
+    return static_cast<std::uint16_t>(opcode);
+}
 
 std::vector<std::uint8_t> hello_bytes(std::uint32_t magic = input::hello_magic, std::uint32_t version = 1) {
     return raw_message(op(Opcode::hello), Payload{}.u32(magic).u32(version).bytes);
@@ -78,7 +80,9 @@ protected:
     std::unique_ptr<input::Client> bystander;
 };
 
-TEST_F(MalformedInputClient, RecordShorterThanAHeader) { expect_rejected({9}, {}, ErrorCode::malformed, false); }
+TEST_F(MalformedInputClient, RecordShorterThanAHeader) {
+    expect_rejected({9}, {}, ErrorCode::malformed, false);
+}
 
 TEST_F(MalformedInputClient, HeaderSizeDisagreesWithTheRecord) {
     expect_rejected(raw_message(op(Opcode::hello), Payload{}.u32(input::hello_magic).u32(1).bytes, 4096), {},
@@ -99,7 +103,9 @@ TEST_F(MalformedInputClient, FdSentToTheInputService) {
                     ErrorCode::malformed, false);
 }
 
-TEST_F(MalformedInputClient, HelloTwice) { expect_rejected(hello_bytes(), {}, ErrorCode::protocol_state); }
+TEST_F(MalformedInputClient, HelloTwice) {
+    expect_rejected(hello_bytes(), {}, ErrorCode::protocol_state);
+}
 
 TEST_F(MalformedInputClient, WrongMagicOrVersionZero) {
     expect_rejected(hello_bytes(0xDEADBEEF), {}, ErrorCode::unsupported_version, false);

@@ -2,9 +2,9 @@
 
 #include <linux/input.h>
 
+#include <charconv>
 #include <chrono>
 #include <optional>
-#include <charconv>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -49,7 +49,9 @@ DeviceInfo tablet_info() {
     return info;
 }
 
-wire::Error bad_line(std::string text) { return wire::make_error(wire::ErrorCode::invalid_argument, std::move(text)); }
+wire::Error bad_line(std::string text) {
+    return wire::make_error(wire::ErrorCode::invalid_argument, std::move(text));
+}
 
 std::optional<std::int32_t> parse_int(std::string_view text) {
     std::int32_t value = 0;
@@ -187,7 +189,8 @@ Result<void> Source::run_script(std::istream& script) {
     std::string line;
     for (int number = 1; std::getline(script, line); ++number) {
         auto done = run_line(line);
-        if (!done) return wire::make_error(done.error().code, "line " + std::to_string(number) + ": " + done.error().message);
+        if (!done)
+            return wire::make_error(done.error().code, "line " + std::to_string(number) + ": " + done.error().message);
     }
     return {};
 }

@@ -39,7 +39,9 @@ Result<Client> Client::connect(const std::string& path, int timeout_ms) {
     return client;
 }
 
-Client::Client(Client&& other) noexcept { *this = std::move(other); }
+Client::Client(Client&& other) noexcept {
+    *this = std::move(other);
+}
 
 Client& Client::operator=(Client&& other) noexcept {
     if (this == &other) return *this;
@@ -58,7 +60,9 @@ Client& Client::operator=(Client&& other) noexcept {
     return *this;
 }
 
-Client::~Client() { unmap_all(); }
+Client::~Client() {
+    unmap_all();
+}
 
 void Client::unmap_all() {
     for (const Buffer& buffer : buffers_) ::munmap(buffer.pixels, buffer.size);
@@ -113,8 +117,7 @@ Result<Buffer> Client::allocate_buffer(std::uint32_t width, std::uint32_t height
     auto& allocated = std::get<BufferAllocated>(*answer);
     // The service's numbers are checked like any other input before they
     // decide how much memory is mapped and how it is indexed.
-    if (allocated.width != width || allocated.height != height ||
-        allocated.stride < std::uint64_t{width} * 4 ||
+    if (allocated.width != width || allocated.height != height || allocated.stride < std::uint64_t{width} * 4 ||
         allocated.size < std::uint64_t{allocated.stride} * height ||
         allocated.format != static_cast<std::uint32_t>(PixelFormat::xrgb8888))
         return wire::make_error(ErrorCode::malformed, "service sent an inconsistent buffer description");
@@ -154,9 +157,13 @@ Result<void> Client::set_cursor(std::uint16_t width, std::uint16_t height, std::
                           std::vector<std::uint32_t>(pixels.begin(), pixels.end())});
 }
 
-Result<void> Client::hide_cursor() { return send(SetCursor{next_serial(), 0, 0, 0, 0, {}}); }
+Result<void> Client::hide_cursor() {
+    return send(SetCursor{next_serial(), 0, 0, 0, 0, {}});
+}
 
-Result<void> Client::move_cursor(std::int32_t x, std::int32_t y) { return send(MoveCursor{x, y}); }
+Result<void> Client::move_cursor(std::int32_t x, std::int32_t y) {
+    return send(MoveCursor{x, y});
+}
 
 Result<std::uint32_t> Client::set_mode(std::uint32_t index) {
     std::uint32_t serial = next_serial();

@@ -7,14 +7,25 @@ namespace {
 using wire::MessageReader;
 using wire::MessageWriter;
 
-std::uint16_t op(Opcode opcode) { return static_cast<std::uint16_t>(opcode); }
+std::uint16_t op(Opcode opcode) {
+    return static_cast<std::uint16_t>(opcode);
+}
 
-Error malformed(const char* what) { return wire::make_error(ErrorCode::malformed, what); }
+Error malformed(const char* what) {
+    return wire::make_error(ErrorCode::malformed, what);
+}
 
 struct RequestEncoder {
-    wire::Message operator()(const Hello& m) { return MessageWriter(op(Opcode::hello)).u32(m.magic).u32(m.version).finish(); }
+    wire::Message operator()(const Hello& m) {
+        return MessageWriter(op(Opcode::hello)).u32(m.magic).u32(m.version).finish();
+    }
     wire::Message operator()(const AllocateBuffer& m) {
-        return MessageWriter(op(Opcode::allocate_buffer)).u32(m.serial).u32(m.width).u32(m.height).u32(m.format).finish();
+        return MessageWriter(op(Opcode::allocate_buffer))
+            .u32(m.serial)
+            .u32(m.width)
+            .u32(m.height)
+            .u32(m.format)
+            .finish();
     }
     wire::Message operator()(const FreeBuffer& m) {
         return MessageWriter(op(Opcode::free_buffer)).u32(m.serial).u32(m.buffer_id).finish();
@@ -31,7 +42,9 @@ struct RequestEncoder {
         for (std::uint32_t pixel : m.pixels) writer.u32(pixel);
         return writer.finish();
     }
-    wire::Message operator()(const MoveCursor& m) { return MessageWriter(op(Opcode::move_cursor)).i32(m.x).i32(m.y).finish(); }
+    wire::Message operator()(const MoveCursor& m) {
+        return MessageWriter(op(Opcode::move_cursor)).i32(m.x).i32(m.y).finish();
+    }
     wire::Message operator()(const SetMode& m) {
         return MessageWriter(op(Opcode::set_mode)).u32(m.serial).u32(m.index).finish();
     }
@@ -106,8 +119,12 @@ Result<T> checked(MessageReader& reader, const wire::Message& message, std::size
 
 }  // namespace
 
-wire::Message encode(Request request) { return std::visit(RequestEncoder{}, request); }
-wire::Message encode(Event event) { return std::visit(EventEncoder{}, event); }
+wire::Message encode(Request request) {
+    return std::visit(RequestEncoder{}, request);
+}
+wire::Message encode(Event event) {
+    return std::visit(EventEncoder{}, event);
+}
 
 Result<Request> decode_request(wire::Message message) {
     MessageReader reader(message.bytes);
@@ -190,7 +207,8 @@ Result<Request> decode_request(wire::Message message) {
             m.fd = std::move(message.fds[0]);
             return Request(std::move(m));
         }
-        default: return malformed("unknown request opcode");
+        default:
+            return malformed("unknown request opcode");
     }
 }
 
@@ -267,7 +285,8 @@ Result<Event> decode_event(wire::Message message) {
             m.request_opcode = reader.u16();
             return checked<Event>(reader, message, 0, m);
         }
-        default: return malformed("unknown event opcode");
+        default:
+            return malformed("unknown event opcode");
     }
 }
 

@@ -33,8 +33,8 @@ Rect clip(const Rect& r, std::int64_t width, std::int64_t height) {
     std::int64_t right = std::min<std::int64_t>(std::int64_t{r.x} + r.width, width);
     std::int64_t bottom = std::min<std::int64_t>(std::int64_t{r.y} + r.height, height);
     if (right <= left || bottom <= top) return Rect{};
-    return Rect{static_cast<std::int32_t>(left), static_cast<std::int32_t>(top), static_cast<std::int32_t>(right - left),
-                static_cast<std::int32_t>(bottom - top)};
+    return Rect{static_cast<std::int32_t>(left), static_cast<std::int32_t>(top),
+                static_cast<std::int32_t>(right - left), static_cast<std::int32_t>(bottom - top)};
 }
 
 Result<void> check_modes(const std::vector<Mode>& modes, std::uint32_t current) {
@@ -109,16 +109,19 @@ std::size_t Server::client_count() const {
     return core_->clients().size();
 }
 
-void Server::on_connect(wire::ClientId client) { clients_.emplace(client, std::make_unique<ClientState>()); }
+void Server::on_connect(wire::ClientId client) {
+    clients_.emplace(client, std::make_unique<ClientState>());
+}
 
-void Server::on_disconnect(wire::ClientId client) { clients_.erase(client); }
+void Server::on_disconnect(wire::ClientId client) {
+    clients_.erase(client);
+}
 
 void Server::on_malformed(wire::ClientId client, const Error& error) {
     send_error(client, 0, Opcode{}, ErrorCode::malformed, error.message);
 }
 
-void Server::send_error(wire::ClientId client, std::uint32_t serial, Opcode opcode, ErrorCode code,
-                        std::string text) {
+void Server::send_error(wire::ClientId client, std::uint32_t serial, Opcode opcode, ErrorCode code, std::string text) {
     // Only codes 1..8 travel; a local failure is reported as io_error.
     if (code > ErrorCode::io_error) code = ErrorCode::io_error;
     core_->send(client, encode(ErrorEvent{serial, static_cast<std::uint16_t>(opcode), code, std::move(text)}));
@@ -206,7 +209,8 @@ void Server::handle(wire::ClientId id, ClientState& client, Request request) {
         const OwnedBuffer& owned = buffer->second;
         std::vector<Rect> damage = present->damage;
         if (damage.empty())
-            damage.push_back(Rect{0, 0, static_cast<std::int32_t>(owned.width), static_cast<std::int32_t>(owned.height)});
+            damage.push_back(
+                Rect{0, 0, static_cast<std::int32_t>(owned.width), static_cast<std::int32_t>(owned.height)});
         const Mode& mode = modes_.modes[modes_.current];
         std::int64_t visible_width = std::min<std::int64_t>(owned.width, mode.width);
         std::int64_t visible_height = std::min<std::int64_t>(owned.height, mode.height);
@@ -259,7 +263,8 @@ void Server::handle(wire::ClientId id, ClientState& client, Request request) {
             return fail(Opcode::write_png, ErrorCode::invalid_argument, "unknown flags");
         auto written = device_.write_png(png->fd.get(), (png->flags & write_png_with_cursor) != 0);
         if (!written) {
-            ErrorCode code = written.error().code == ErrorCode::unsupported ? ErrorCode::unsupported : ErrorCode::io_error;
+            ErrorCode code =
+                written.error().code == ErrorCode::unsupported ? ErrorCode::unsupported : ErrorCode::io_error;
             return fail(Opcode::write_png, code, written.error().message);
         }
         core_->send(id, encode(Done{serial, static_cast<std::uint16_t>(Opcode::write_png)}));

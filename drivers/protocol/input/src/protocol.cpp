@@ -9,9 +9,13 @@ namespace {
 using wire::MessageReader;
 using wire::MessageWriter;
 
-std::uint16_t op(Opcode opcode) { return static_cast<std::uint16_t>(opcode); }
+std::uint16_t op(Opcode opcode) {
+    return static_cast<std::uint16_t>(opcode);
+}
 
-Error malformed(const char* what) { return wire::make_error(ErrorCode::malformed, what); }
+Error malformed(const char* what) {
+    return wire::make_error(ErrorCode::malformed, what);
+}
 
 constexpr std::size_t key_bytes = KEY_CNT / 8;
 constexpr std::size_t axis_size = 22;
@@ -76,7 +80,9 @@ Result<DeviceInfo> read_device(MessageReader& reader) {
     return device;
 }
 
-bool is_syn_report(const InputEvent& event) { return event.type == EV_SYN && event.code == SYN_REPORT; }
+bool is_syn_report(const InputEvent& event) {
+    return event.type == EV_SYN && event.code == SYN_REPORT;
+}
 
 struct EventEncoder {
     wire::Message operator()(const Welcome& m) {
@@ -90,7 +96,9 @@ struct EventEncoder {
     wire::Message operator()(const DeviceRemoved& m) {
         return MessageWriter(op(Opcode::device_removed)).u32(m.device_id).finish();
     }
-    wire::Message operator()(const DevicesDone& m) { return MessageWriter(op(Opcode::devices_done)).u32(m.count).finish(); }
+    wire::Message operator()(const DevicesDone& m) {
+        return MessageWriter(op(Opcode::devices_done)).u32(m.count).finish();
+    }
     wire::Message operator()(const Frame& m) {
         MessageWriter writer(op(Opcode::frame));
         writer.u32(m.device_id).u64(m.time_ns).u32(static_cast<std::uint32_t>(m.events.size()));
@@ -127,7 +135,9 @@ wire::Message encode(const Request& request) {
     return MessageWriter(op(Opcode::hello)).u32(hello.magic).u32(hello.version).finish();
 }
 
-wire::Message encode(const Event& event) { return std::visit(EventEncoder{}, event); }
+wire::Message encode(const Event& event) {
+    return std::visit(EventEncoder{}, event);
+}
 
 Result<Request> decode_request(const wire::Message& message) {
     MessageReader reader(message.bytes);
@@ -179,8 +189,7 @@ Result<Event> decode_event(const wire::Message& message) {
                 e.code = reader.u16();
                 e.value = reader.i32();
             }
-            if (!is_syn_report(m.events.back()) ||
-                std::any_of(m.events.begin(), m.events.end() - 1, is_syn_report))
+            if (!is_syn_report(m.events.back()) || std::any_of(m.events.begin(), m.events.end() - 1, is_syn_report))
                 return malformed("a frame must end with its only SYN_REPORT");
             return checked<Event>(reader, message, std::move(m));
         }
@@ -192,7 +201,8 @@ Result<Event> decode_event(const wire::Message& message) {
             m.message = reader.string(max_error_text);
             return checked<Event>(reader, message, std::move(m));
         }
-        default: return malformed("unknown event opcode");
+        default:
+            return malformed("unknown event opcode");
     }
 }
 

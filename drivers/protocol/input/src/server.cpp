@@ -13,7 +13,9 @@ std::uint64_t monotonic_ns() {
     return std::uint64_t(now.tv_sec) * 1'000'000'000u + std::uint64_t(now.tv_nsec);
 }
 
-Error invalid(std::string text) { return wire::make_error(ErrorCode::invalid_argument, std::move(text)); }
+Error invalid(std::string text) {
+    return wire::make_error(ErrorCode::invalid_argument, std::move(text));
+}
 
 }  // namespace
 
@@ -90,9 +92,13 @@ void Server::broadcast(const Event& event) {
     }
 }
 
-void Server::on_connect(wire::ClientId client) { greeted_[client] = false; }
+void Server::on_connect(wire::ClientId client) {
+    greeted_[client] = false;
+}
 
-void Server::on_disconnect(wire::ClientId client) { greeted_.erase(client); }
+void Server::on_disconnect(wire::ClientId client) {
+    greeted_.erase(client);
+}
 
 void Server::on_malformed(wire::ClientId client, const Error& error) {
     reject(client, 0, ErrorCode::malformed, error.message);

@@ -123,7 +123,8 @@ void ServerCore::read_client(ClientId id) {
         auto message = receive_message(found->second->socket.get());
         if (!message) {
             switch (message.error().code) {
-                case ErrorCode::would_block: return;
+                case ErrorCode::would_block:
+                    return;
                 case ErrorCode::malformed:
                     handler_.on_malformed(id, message.error());
                     drop(id);

@@ -117,8 +117,8 @@ struct WritePng {
     std::uint32_t flags = 0;
     wire::UniqueFd fd;  // writable; the PNG goes here
 };
-using Request = std::variant<Hello, AllocateBuffer, FreeBuffer, Present, SetCursor, MoveCursor, SetMode, GetStats,
-                             WritePng>;
+using Request =
+    std::variant<Hello, AllocateBuffer, FreeBuffer, Present, SetCursor, MoveCursor, SetMode, GetStats, WritePng>;
 
 // Events.
 struct Welcome {

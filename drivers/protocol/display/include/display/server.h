@@ -77,8 +77,8 @@ public:
     // Any thread: the driver's modes changed (a resized window, a hotplug).
     // Announced to every client; the device is not called.
     Result<void> set_modes(std::vector<Mode> modes, std::uint32_t current);
-    Modes modes() const;                // any thread
-    Stats stats() const;                // any thread; serial 0
+    Modes modes() const;               // any thread
+    Stats stats() const;               // any thread; serial 0
     std::size_t client_count() const;  // any thread
 
 private:

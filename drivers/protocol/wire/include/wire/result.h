@@ -37,7 +37,9 @@ struct Error {
 };
 
 // Builds an Error; message is for people.
-inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+inline Error make_error(ErrorCode code, std::string message) {
+    return Error{code, std::move(message)};
+}
 // An Error with code system and strerror(errno) appended to what.
 Error system_error(const std::string& what);
 
@@ -82,8 +84,8 @@ private:
 }  // namespace tessera::wire
 
 // Returns the error of a failed Result from the enclosing function.
-#define TESSERA_TRY(expression)                          \
-    do {                                                 \
-        auto&& tessera_try_result_ = (expression);       \
+#define TESSERA_TRY(expression)                                            \
+    do {                                                                   \
+        auto&& tessera_try_result_ = (expression);                         \
         if (!tessera_try_result_.ok()) return tessera_try_result_.error(); \
     } while (0)

@@ -286,5 +286,17 @@ TEST_F(HeadlessDisplay, WritePngToAnUnwritableFdIsAnError) {
     EXPECT_TRUE(client.stats());
 }
 
+TEST_F(HeadlessDisplay, WritePngToAPipeWithoutReaderIsAnErrorNotSigpipe) {
+    Client client = connect();
+    int fds[2];
+    ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+    ::close(fds[0]);
+    wire::UniqueFd write_end(fds[1]);
+    auto written = client.write_png(write_end.get());
+    ASSERT_FALSE(written);
+    EXPECT_EQ(written.error().code, ErrorCode::io_error);
+    EXPECT_TRUE(client.stats());  // the service (this very process) is alive
+}
+
 }  // namespace
 }  // namespace tessera::headless

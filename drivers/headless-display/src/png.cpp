@@ -2,6 +2,8 @@
 // that calls setjmp keeps no objects with destructors alive across it.
 #include <png.h>
 #include <poll.h>
+#include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -54,6 +56,36 @@ bool encode(std::vector<std::uint8_t>& out, std::vector<std::uint8_t>& row, std:
     return true;
 }
 
+// The destination may be a pipe whose reader is gone: the write must fail
+// with EPIPE instead of killing the service with SIGPIPE. Blocks SIGPIPE in
+// this thread for the guard's life and consumes one raised meanwhile.
+class SigpipeBlocked {
+public:
+    SigpipeBlocked() {
+        sigemptyset(&sigpipe_);
+        sigaddset(&sigpipe_, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &sigpipe_, &previous_);
+        was_pending_ = pending();
+    }
+    ~SigpipeBlocked() {
+        if (!was_pending_ && pending()) {
+            timespec zero{};
+            sigtimedwait(&sigpipe_, nullptr, &zero);
+        }
+        pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+    }
+
+private:
+    static bool pending() {
+        sigset_t set;
+        sigpending(&set);
+        return sigismember(&set, SIGPIPE) == 1;
+    }
+    sigset_t sigpipe_;
+    sigset_t previous_;
+    bool was_pending_ = false;
+};
+
 }  // namespace
 
 Result<void> write_png(int fd, std::uint32_t width, std::uint32_t height, const std::uint32_t* pixels,
@@ -68,6 +100,7 @@ Result<void> write_png(int fd, std::uint32_t width, std::uint32_t height, const 
     // small write, with a deadline, so a service thread is never stuck.
     constexpr std::size_t chunk = 4096;
     constexpr int deadline_ms = 5000;
+    SigpipeBlocked no_sigpipe;
     std::size_t written = 0;
     while (written < out.size()) {
         pollfd entry{fd, POLLOUT, 0};

@@ -1,15 +1,31 @@
 // kernel_main: the first C++ code, entered from arch/x86_64/boot.S in long
 // mode on the boot stack with the loader's magic and boot information.
+// It brings the layers up in order (CPU tables, memory, time, the
+// ramdisk), starts init and becomes the idle thread.
 #include <stdint.h>
 
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/idt.h"
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/serial.h"
+#include "arch/x86_64/syscall_setup.h"
+#include "arch/x86_64/timer.h"
 #include "boot/build_id.h"
 #include "boot/command_line.h"
 #include "boot/multiboot.h"
 #include "console/log.h"
+#include "console/panic.h"
+#include "init.h"
+#include "selftest.h"
+#include "lib/string.h"
+#include "mm/layout.h"
+#include "mm/paging.h"
+#include "mm/physical.h"
+#include "sched/clock.h"
+#include "sched/thread.h"
 
 using Constructor = void (*)();
 extern "C" Constructor __init_array_start[];
@@ -17,41 +33,28 @@ extern "C" Constructor __init_array_end[];
 
 namespace {
 
-// The boot page tables map the first gigabyte at the kernel base.
-const void* physical_to_pointer(uint64_t physical) {
-    return reinterpret_cast<const void*>(physical + KERNEL_VIRTUAL_BASE);
-}
+// Until the physmap exists, the boot page tables map the first GiB at the kernel base.
+constexpr uint64_t boot_window = 1ull << 30;
+const void* boot_window_pointer(uint64_t physical) { return reinterpret_cast<const void*>(physical + KERNEL_VIRTUAL_BASE); }
 
 void run_global_constructors() {
     for (Constructor* c = __init_array_start; c != __init_array_end; ++c) (*c)();
 }
 
-}  // namespace
+void log_stage(const char* stage) {
+    uint64_t us = sched::microseconds_since_kernel_entry();
+    console::log("boot: %lu.%03lu ms %s\n", us / 1000, us % 1000, stage);
+}
 
-extern "C" [[noreturn]] void kernel_main(uint32_t loader_magic, uint64_t boot_info_physical) {
-    arch::serial::init();
-    run_global_constructors();
+void timer_interrupt(arch::TrapFrame& frame) {
+    arch::acknowledge_interrupt();
+    sched::on_timer_tick(frame);
+}
 
-    char build_id[80];
-    boot::build_id_hex(build_id, sizeof build_id);
-    console::log("Tessera kernel, build %s\n", build_id);
-
-    boot::BootInfo info = boot::parse_boot_info(loader_magic, boot_info_physical, physical_to_pointer);
-    if (!info.valid) {
-        console::log("panic: boot information from the loader is missing or malformed (magic 0x%x)\n", loader_magic);
-        arch::exit_qemu(255);
-    }
-    console::log("boot: %s, command line \"%s\"\n", info.loader, info.command_line);
-
-    // The first kernel only proves the pipeline: it exits with the status
-    // asked for on the command line (exit=N, default 0), or with `hold`
-    // stays up, halted, for tests of the harness against a running machine.
+// The first kernel's behaviour, kept for boots without a ramdisk: exit
+// with exit=N (default 0), or stay up halted with `hold`.
+[[noreturn]] void finish_without_ramdisk(const boot::CommandLine& command_line) {
     unsigned long status = 0;
-    boot::CommandLine command_line(info.command_line);
-    if (command_line.has_flag("hold")) {
-        console::log("holding\n");
-        arch::halt_forever();
-    }
     boot::StringView exit_text;
     if (command_line.find("exit", exit_text) && !command_line.find_number("exit", status)) {
         console::log("boot: ignoring exit=: not a number from 0 to 255\n");
@@ -59,4 +62,61 @@ extern "C" [[noreturn]] void kernel_main(uint32_t loader_magic, uint64_t boot_in
     }
     console::log("halting with status %lu\n", status);
     arch::exit_qemu(arch::saturated_exit_status(status));
+}
+
+}  // namespace
+
+extern "C" [[noreturn]] void kernel_main(uint32_t loader_magic, uint64_t boot_info_physical) {
+    uint64_t entry_tsc = arch::read_tsc();
+    arch::serial::init();
+    run_global_constructors();
+
+    char build_id[80];
+    boot::build_id_hex(build_id, sizeof build_id);
+    console::log("Tessera kernel, build %s\n", build_id);
+
+    arch::init_gdt();
+    arch::init_idt();
+    arch::enable_sse();
+    arch::init_syscalls();
+
+    static boot::BootInfo info;
+    info = boot::parse_boot_info(loader_magic, boot_info_physical, boot_window_pointer, boot_window);
+    if (!info.valid) {
+        console::panic("boot information from the loader is malformed: %s (magic 0x%x)", info.error, loader_magic);
+    }
+    // The loader's structures sit in memory the frame allocator will hand
+    // out (QEMU puts them right after the image): keep our own copy.
+    static char command_line_copy[4096];
+    lib::copy_bytes(command_line_copy, info.command_line,
+                    lib::min(lib::string_length(info.command_line) + 1, sizeof command_line_copy - 1));
+    info.command_line = command_line_copy;
+    for (size_t i = 0; i < info.module_count; ++i) info.modules[i].name = "";
+    console::log("boot: %s, command line \"%s\"\n", info.loader, info.command_line);
+    for (size_t i = 0; i < info.module_count; ++i) {
+        console::log("boot: module %lu at 0x%lx-0x%lx\n", i, info.modules[i].start, info.modules[i].end);
+    }
+
+    mm::init_physical_memory(info);
+    sched::init_scheduler();
+    arch::set_irq_handler(arch::timer_vector, timer_interrupt);
+    auto calibration = arch::init_timer(1000);
+    sched::init_clocks(calibration.tsc_hz, entry_tsc, static_cast<uint64_t>(arch::read_rtc_seconds()) * 1000000000ull);
+    console::log("time: TSC %lu kHz, APIC timer %u ticks/ms\n", calibration.tsc_hz / 1000,
+                 calibration.apic_ticks_per_ms);
+    log_stage("CPU, memory and timer ready");
+
+    boot::CommandLine command_line(info.command_line);
+    if (command_line.has_flag("hold")) {
+        console::log("holding\n");
+        arch::halt_forever();
+    }
+    run_requested_self_tests(command_line);
+    if (info.module_count == 0) finish_without_ramdisk(command_line);
+
+    start_init(info, command_line);
+    log_stage("init started");
+    mm::remove_boot_identity_map();
+    arch::enable_interrupts();
+    sched::run();
 }

@@ -1,5 +1,7 @@
 // What the boot loader tells us: Multiboot v1 (QEMU -kernel) or Multiboot2
-// (GRUB). Only the command line is read so far.
+// (GRUB): the command line, the memory map and the modules (the ramdisk).
+// Everything is copied out of the loader's structures, so they may be
+// overwritten afterwards.
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
@@ -10,17 +12,41 @@ constexpr uint32_t multiboot1_loader_magic = 0x2BADB002;
 constexpr uint32_t multiboot2_loader_magic = 0x36D76289;
 
 // Physical addresses in the boot information are turned into pointers by
-// the caller's mapping (identity in tests, the higher-half window in the kernel).
+// the caller's mapping (identity in tests, the higher-half window in the
+// kernel). Addresses at or beyond map_limit are rejected as malformed.
 using PhysicalToPointer = const void* (*)(uint64_t physical);
 
-struct BootInfo {
-    bool valid = false;
-    const char* loader = "unknown";
-    const char* command_line = "";
+struct MemoryRange {
+    uint64_t base = 0;
+    uint64_t length = 0;
+    bool available = false;  // usable RAM (type 1)
 };
 
-// Never trusts the loader: an unknown magic, a null pointer or a tag list
-// that runs past its declared size yields valid=false.
-BootInfo parse_boot_info(uint32_t magic, uint64_t info_physical, PhysicalToPointer map);
+struct Module {
+    uint64_t start = 0;  // physical, inclusive
+    uint64_t end = 0;    // physical, exclusive
+    const char* name = "";
+};
+
+struct BootInfo {
+    static constexpr size_t max_memory_ranges = 64;
+    static constexpr size_t max_modules = 16;
+
+    bool valid = false;
+    // When !valid: what was wrong, for the panic message.
+    const char* error = "no boot information";
+    const char* loader = "unknown";
+    const char* command_line = "";
+    MemoryRange memory[max_memory_ranges];
+    size_t memory_count = 0;
+    Module modules[max_modules];
+    size_t module_count = 0;
+};
+
+// Never trusts the loader: an unknown magic, a null pointer, a tag list
+// that runs past its declared size, a memory map entry or a module outside
+// [0, map_limit), or more entries than fit gives valid=false and an error.
+BootInfo parse_boot_info(uint32_t magic, uint64_t info_physical, PhysicalToPointer map,
+                         uint64_t map_limit = ~0ull);
 
 }  // namespace boot

@@ -5,27 +5,37 @@
 
 extern "C" {
 
+// rep movsb/stosb: fast on every CPU with ERMS, and far fewer memory
+// operations for a hypervisor that traps them than a byte loop.
 void* memcpy(void* destination, const void* source, size_t count) {
-    auto* d = static_cast<uint8_t*>(destination);
-    const auto* s = static_cast<const uint8_t*>(source);
-    for (size_t i = 0; i < count; ++i) d[i] = s[i];
+    void* d = destination;
+    if ((reinterpret_cast<uintptr_t>(d) | reinterpret_cast<uintptr_t>(source) | count) % 8 == 0) {
+        size_t words = count / 8;
+        asm volatile("rep movsq" : "+D"(d), "+S"(source), "+c"(words) : : "memory");
+        return destination;
+    }
+    asm volatile("rep movsb" : "+D"(d), "+S"(source), "+c"(count) : : "memory");
     return destination;
 }
 
 void* memmove(void* destination, const void* source, size_t count) {
     auto* d = static_cast<uint8_t*>(destination);
     const auto* s = static_cast<const uint8_t*>(source);
-    if (d < s) {
-        for (size_t i = 0; i < count; ++i) d[i] = s[i];
-    } else {
-        for (size_t i = count; i > 0; --i) d[i - 1] = s[i - 1];
-    }
+    if (d <= s || d >= s + count) return memcpy(destination, source, count);
+    for (size_t i = count; i > 0; --i) d[i - 1] = s[i - 1];
     return destination;
 }
 
 void* memset(void* destination, int value, size_t count) {
-    auto* d = static_cast<uint8_t*>(destination);
-    for (size_t i = 0; i < count; ++i) d[i] = static_cast<uint8_t>(value);
+    void* d = destination;
+    if ((reinterpret_cast<uintptr_t>(d) | count) % 8 == 0) {
+        // Whole words (page zeroing, tables): an eighth of the stores.
+        uint64_t pattern = 0x0101010101010101ull * static_cast<uint8_t>(value);
+        size_t words = count / 8;
+        asm volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
+        return destination;
+    }
+    asm volatile("rep stosb" : "+D"(d), "+c"(count) : "a"(value) : "memory");
     return destination;
 }
 
@@ -49,3 +59,20 @@ void __cxa_pure_virtual() {
 }
 
 }  // extern "C"
+
+// Global objects with destructors register them here; the kernel never
+// exits, so they are never run.
+extern "C" {
+void* __dso_handle = nullptr;
+int __cxa_atexit(void (*)(void*), void*, void*) { return 0; }
+}
+
+// Virtual destructors make the compiler reference the sized delete. Kernel
+// objects are destroyed with lib::destroy, never with delete: reaching this
+// is a bug.
+void operator delete(void*, size_t) noexcept {
+    for (;;) asm volatile("cli; hlt");
+}
+void operator delete(void*) noexcept {
+    for (;;) asm volatile("cli; hlt");
+}

@@ -139,6 +139,7 @@ boot_gdt_pointer:
 
 .section .bss
 .align 4096
+.global boot_pml4 /* the kernel's top-level table for good (mm/paging.cpp) */
 boot_pml4: .skip 4096
 boot_pdpt_low: .skip 4096
 boot_pdpt_high: .skip 4096

@@ -35,3 +35,13 @@ void write(const char* bytes, size_t length) {
 }
 
 }  // namespace arch::serial
+
+namespace arch::serial {
+
+char read_byte_blocking() {
+    constexpr uint8_t line_status_data_ready = 0x01;
+    while ((inb(com1 + 5) & line_status_data_ready) == 0) asm volatile("sti; hlt" : : : "memory");
+    return static_cast<char>(inb(com1));
+}
+
+}  // namespace arch::serial

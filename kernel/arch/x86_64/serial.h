@@ -8,3 +8,11 @@ void init();
 void write(const char* bytes, size_t length);
 
 }  // namespace arch::serial
+
+namespace arch::serial {
+
+// Waits (halting between polls; the timer interrupt wakes the CPU) for one
+// byte of console input.
+char read_byte_blocking();
+
+}  // namespace arch::serial

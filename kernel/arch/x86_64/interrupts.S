@@ -1,0 +1,87 @@
+/*
+ * Interrupt and exception entry: one stub per vector pushes a dummy error
+ * code where the CPU pushes none, then the vector, and joins trap_entry,
+ * which saves the general registers as an arch::TrapFrame and calls
+ * trap_dispatch(frame). trap_return is also how a new thread first enters
+ * user mode (its kernel stack starts with a prepared frame).
+ */
+.section .text
+
+.macro SAVE_REGISTERS
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+.endm
+
+.macro RESTORE_REGISTERS
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+.endm
+
+/* Offset of cs in the frame: 15 registers, vector, error code, rip. */
+#define FRAME_CS (18 * 8)
+
+.global trap_entry
+trap_entry:
+    SAVE_REGISTERS
+    testb $3, FRAME_CS(%rsp)
+    jz 1f
+    swapgs
+1:  movq %rsp, %rdi
+    xorl %ebp, %ebp /* backtraces stop at the frame */
+    cld
+    call trap_dispatch
+.global trap_return
+trap_return:
+    cli
+    testb $3, FRAME_CS(%rsp)
+    jz 1f
+    swapgs
+1:  RESTORE_REGISTERS
+    addq $16, %rsp /* vector, error code */
+    iretq
+
+.altmacro
+.macro STUB n
+    .align 16
+    .if (\n == 8) || (\n >= 10 && \n <= 14) || (\n == 17) || (\n == 21) || (\n == 29) || (\n == 30)
+    .else
+    pushq $0
+    .endif
+    pushq $\n
+    jmp trap_entry
+.endm
+
+.align 16
+.global trap_stubs
+trap_stubs:
+.set current_vector, 0
+.rept 256
+    STUB %current_vector
+    .set current_vector, current_vector + 1
+.endr

@@ -1,0 +1,12 @@
+// CPU features user programs need: SSE enabled (the kernel itself never
+// touches it: -mgeneral-regs-only), and the syscall instruction.
+#pragma once
+
+namespace arch {
+
+void enable_sse();
+// STAR/LSTAR/SFMASK: syscall enters syscall_entry (syscall.S) with
+// interrupts, direction and trap flags cleared.
+void init_syscalls();
+
+}  // namespace arch

@@ -1,0 +1,22 @@
+// Time sources: the TSC and the local APIC timer, both calibrated against
+// the PIT (channel 2, which can be polled without interrupts), and the
+// CMOS real-time clock.
+#pragma once
+#include <stdint.h>
+
+namespace arch {
+
+struct TimerCalibration {
+    uint64_t tsc_hz;
+    uint32_t apic_ticks_per_ms;
+};
+
+// Enables the local APIC, calibrates, and starts a periodic timer
+// interrupt at hz on timer_vector.
+TimerCalibration init_timer(uint32_t hz);
+void acknowledge_interrupt();  // LAPIC end of interrupt
+
+// The RTC's current time as Unix seconds.
+int64_t read_rtc_seconds();
+
+}  // namespace arch

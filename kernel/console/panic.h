@@ -1,0 +1,20 @@
+// The end of the line: a panic prints why and where (with a symbolized
+// backtrace) and leaves QEMU with panic_exit_status, so tests see it.
+#pragma once
+#include <stdint.h>
+
+namespace console {
+
+constexpr uint8_t panic_exit_status = 127;
+
+[[noreturn]] void panic(const char* pattern, ...) __attribute__((format(printf, 1, 2)));
+// After a report has been printed.
+[[noreturn]] void halt_after_panic();
+
+// Kernel invariants that must hold even in release builds.
+#define KERNEL_ASSERT(condition)                                                                    \
+    do {                                                                                            \
+        if (!(condition)) ::console::panic("assertion failed: %s (%s:%d)", #condition, __FILE__, __LINE__); \
+    } while (0)
+
+}  // namespace console

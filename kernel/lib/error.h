@@ -1,0 +1,93 @@
+// Errors are values. Kernel code returns Error or ErrorOr<T>, both
+// [[nodiscard]], and propagates with TRY; the Linux personality turns an
+// Error into -errno only at the syscall boundary (linux/errno.cpp).
+#pragma once
+#include "lib/new.h"
+#include "lib/utility.h"
+
+namespace lib {
+
+enum class Error : int {
+    none = 0,
+    no_memory,
+    not_found,
+    bad_address,
+    invalid_argument,
+    not_supported,
+    exists,
+    not_directory,
+    is_directory,
+    not_executable,
+    out_of_range,
+    too_big,
+    try_again,
+    timed_out,
+    interrupted,
+    access_denied,
+    read_only,
+    name_too_long,
+    not_permitted,
+    too_many_files,
+    not_tty,
+    bad_descriptor,
+    too_many_links,
+    not_empty,
+    no_such_process,
+    illegal_seek,
+    not_implemented,  // ENOSYS for a call that exists but not this variant
+};
+
+// A short name for logs and panics.
+const char* error_name(Error error);
+
+template <typename T> class [[nodiscard]] ErrorOr {
+public:
+    ErrorOr(const T& value) : has_value_(true) { new (&storage_) T(value); }
+    ErrorOr(T&& value) : has_value_(true) { new (&storage_) T(move(value)); }
+    ErrorOr(Error error) : has_value_(false), error_(error) {}
+    ErrorOr(ErrorOr&& other) : has_value_(other.has_value_), error_(other.error_) {
+        if (has_value_) new (&storage_) T(move(other.value()));
+    }
+    ErrorOr(const ErrorOr&) = delete;
+    ErrorOr& operator=(const ErrorOr&) = delete;
+    ~ErrorOr() {
+        if (has_value_) value().~T();
+    }
+
+    bool is_error() const { return !has_value_; }
+    Error error() const { return error_; }
+    T& value() { return *reinterpret_cast<T*>(&storage_); }
+    const T& value() const { return *reinterpret_cast<const T*>(&storage_); }
+    T release_value() { return move(value()); }
+
+private:
+    bool has_value_;
+    Error error_ = Error::none;
+    alignas(T) unsigned char storage_[sizeof(T)];
+};
+
+// For operations that produce nothing but can fail.
+class [[nodiscard]] Status {
+public:
+    Status() = default;
+    Status(Error error) : error_(error) {}
+    bool is_error() const { return error_ != Error::none; }
+    Error error() const { return error_; }
+    void release_value() const {}
+
+private:
+    Error error_ = Error::none;
+};
+
+inline Status ok() { return {}; }
+
+}  // namespace lib
+
+// Evaluates an ErrorOr/Status expression; returns its error from the
+// enclosing function, or yields its value.
+#define TRY(expression)                                    \
+    ({                                                     \
+        auto&& _try_result = (expression);                 \
+        if (_try_result.is_error()) return _try_result.error(); \
+        _try_result.release_value();                       \
+    })

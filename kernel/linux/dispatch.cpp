@@ -1,0 +1,83 @@
+#include "console/log.h"
+#include "linux/syscall.h"
+#include "sched/process.h"
+#include "sched/thread.h"
+
+namespace linux {
+namespace {
+
+using Handler = Result (*)(const Arguments&);
+
+struct Table {
+    Handler handlers[syscall_table_size] = {};
+    constexpr Table() {
+#define FILL(number, name) handlers[number] = sys_##name;
+        LINUX_SYSCALLS(FILL)
+#undef FILL
+    }
+};
+
+constexpr Table table;
+bool reported_unimplemented[syscall_table_size];
+
+}  // namespace
+
+sched::Process& current_process() { return *sched::current_thread()->process; }
+sched::Thread& current_thread() { return *sched::current_thread(); }
+
+int errno_for(lib::Error error) {
+    using lib::Error;
+    switch (error) {
+    case Error::none: return 0;
+    case Error::not_permitted: return 1;        // EPERM
+    case Error::not_found: return 2;            // ENOENT
+    case Error::no_such_process: return 3;      // ESRCH
+    case Error::interrupted: return 4;          // EINTR
+    case Error::too_big: return 7;              // E2BIG
+    case Error::not_executable: return 8;       // ENOEXEC
+    case Error::bad_descriptor: return 9;       // EBADF
+    case Error::try_again: return 11;           // EAGAIN
+    case Error::no_memory: return 12;           // ENOMEM
+    case Error::access_denied: return 13;       // EACCES
+    case Error::bad_address: return 14;         // EFAULT
+    case Error::exists: return 17;              // EEXIST
+    case Error::not_directory: return 20;       // ENOTDIR
+    case Error::is_directory: return 21;        // EISDIR
+    case Error::invalid_argument: return 22;    // EINVAL
+    case Error::too_many_files: return 24;      // EMFILE
+    case Error::not_tty: return 25;             // ENOTTY
+    case Error::illegal_seek: return 29;        // ESPIPE
+    case Error::read_only: return 30;           // EROFS
+    case Error::out_of_range: return 34;        // ERANGE
+    case Error::name_too_long: return 36;       // ENAMETOOLONG
+    case Error::not_implemented: return 38;     // ENOSYS
+    case Error::not_empty: return 39;           // ENOTEMPTY
+    case Error::too_many_links: return 40;      // ELOOP
+    case Error::not_supported: return 95;       // EOPNOTSUPP
+    case Error::timed_out: return 110;          // ETIMEDOUT
+    }
+    return 22;
+}
+
+}  // namespace linux
+
+// From arch/x86_64/syscall.S, on the thread's kernel stack with interrupts
+// enabled. The Linux ABI: number in rax, arguments in rdi, rsi, rdx, r10,
+// r8, r9; the result (or -errno) back in rax.
+extern "C" void syscall_dispatch(arch::TrapFrame* frame) {
+    uint64_t number = frame->rax;
+    linux::Arguments arguments{frame->rdi, frame->rsi, frame->rdx, frame->r10, frame->r8, frame->r9, *frame};
+    if (number >= static_cast<uint64_t>(linux::syscall_table_size) || linux::table.handlers[number] == nullptr) {
+        if (number < static_cast<uint64_t>(linux::syscall_table_size)) {
+            if (!linux::reported_unimplemented[number]) {
+                linux::reported_unimplemented[number] = true;
+                console::log("linux: system call %lu is not implemented (ENOSYS)\n", number);
+            }
+        }
+        frame->rax = static_cast<uint64_t>(-38);
+        return;
+    }
+    linux::Result result = linux::table.handlers[number](arguments);
+    frame->rax = result.is_error() ? static_cast<uint64_t>(-static_cast<int64_t>(linux::errno_for(result.error())))
+                                   : result.value();
+}

@@ -1,0 +1,146 @@
+// Identity and lifetime: exit, the id calls, set_tid_address,
+// set_robust_list, arch_prctl, prlimit64, uname, signal dispositions,
+// sched_yield and sched_getaffinity.
+#include "arch/x86_64/cpu.h"
+#include "boot/build_id.h"
+#include "linux/syscall.h"
+#include "lib/string.h"
+#include "mm/layout.h"
+#include "mm/user_copy.h"
+#include "sched/process.h"
+#include "sched/thread.h"
+
+namespace linux {
+
+Result sys_exit(const Arguments& a) {
+    // One thread per process so far: the thread's exit is the process's.
+    sched::exit_process(static_cast<int>(a.a0 & 0xFF));
+}
+
+Result sys_exit_group(const Arguments& a) { sched::exit_process(static_cast<int>(a.a0 & 0xFF)); }
+
+Result sys_getpid(const Arguments&) { return static_cast<uint64_t>(current_process().pid); }
+Result sys_gettid(const Arguments&) { return static_cast<uint64_t>(current_thread().tid); }
+Result sys_getppid(const Arguments&) { return static_cast<uint64_t>(current_process().parent_pid); }
+Result sys_getpgrp(const Arguments&) { return static_cast<uint64_t>(current_process().pid); }
+// Everything runs as root until users exist.
+Result sys_getuid(const Arguments&) { return uint64_t(0); }
+Result sys_geteuid(const Arguments&) { return uint64_t(0); }
+Result sys_getgid(const Arguments&) { return uint64_t(0); }
+Result sys_getegid(const Arguments&) { return uint64_t(0); }
+
+Result sys_set_tid_address(const Arguments& a) {
+    current_thread().clear_child_tid = a.a0;
+    return static_cast<uint64_t>(current_thread().tid);
+}
+
+Result sys_set_robust_list(const Arguments& a) {
+    constexpr uint64_t robust_list_head_size = 24;
+    if (a.a1 != robust_list_head_size) return lib::Error::invalid_argument;
+    current_thread().robust_list = a.a0;
+    return uint64_t(0);
+}
+
+Result sys_arch_prctl(const Arguments& a) {
+    constexpr uint64_t set_fs = 0x1002, get_fs = 0x1003;
+    switch (a.a0) {
+    case set_fs:
+        if (a.a1 >= mm::user_top) return lib::Error::not_permitted;
+        current_thread().fs_base = a.a1;
+        arch::write_msr(arch::msr_fs_base, a.a1);
+        return uint64_t(0);
+    case get_fs:
+        TRY(mm::copy_value_to_user(a.a1, current_thread().fs_base));
+        return uint64_t(0);
+    default: return lib::Error::invalid_argument;
+    }
+}
+
+Result sys_prlimit64(const Arguments& a) {
+    constexpr uint64_t rlimit_stack = 3, rlimit_nofile = 7, resource_count = 16;
+    constexpr uint64_t infinity = ~0ull;
+    if (a.a0 != 0 && a.a0 != static_cast<uint64_t>(current_process().pid)) return lib::Error::no_such_process;
+    if (a.a1 >= resource_count) return lib::Error::invalid_argument;
+    sched::Process& process = current_process();
+    if (a.a3 != 0) {
+        uint64_t limit[2];
+        if (a.a1 == rlimit_stack) limit[0] = process.limits_stack, limit[1] = infinity;
+        else if (a.a1 == rlimit_nofile) limit[0] = limit[1] = object::FileTable::max_descriptors;
+        else limit[0] = limit[1] = infinity;
+        TRY(mm::copy_to_user(a.a3, limit, sizeof limit));
+    }
+    if (a.a2 != 0) {
+        uint64_t limit[2];
+        TRY(mm::copy_from_user(limit, a.a2, sizeof limit));
+        if (limit[0] > limit[1]) return lib::Error::invalid_argument;
+        // Only the stack limit is kept (it shapes the next exec); others are fixed.
+        if (a.a1 != rlimit_stack) return lib::Error::not_permitted;
+        process.limits_stack = limit[0];
+    }
+    return uint64_t(0);
+}
+
+Result sys_uname(const Arguments& a) {
+    char fields[6][65] = {};
+    auto set = [&](int i, const char* text) { lib::copy_bytes(fields[i], text, lib::min<size_t>(64, lib::string_length(text))); };
+    set(0, "Tessera");
+    set(1, "tessera");
+    // The Linux ABI level we implement, for programs that check it.
+    set(2, "6.1.0-tessera");
+    char build[80];
+    boot::build_id_hex(build, sizeof build);
+    build[12] = '\0';
+    char version[65] = "#1 build ";
+    lib::copy_bytes(version + 9, build, 13);
+    set(3, version);
+    set(4, "x86_64");
+    set(5, "(none)");
+    TRY(mm::copy_to_user(a.a0, fields, sizeof fields));
+    return uint64_t(0);
+}
+
+// Dispositions are recorded and reported back; delivery comes with signals.
+Result sys_rt_sigaction(const Arguments& a) {
+    constexpr uint64_t sigkill = 9, sigstop = 19;
+    uint64_t signal = a.a0;
+    if (signal == 0 || signal > 64 || a.a3 != 8) return lib::Error::invalid_argument;
+    if (a.a1 != 0 && (signal == sigkill || signal == sigstop)) return lib::Error::invalid_argument;
+    uint64_t* slot = current_process().signal_handlers[signal];
+    uint64_t fresh[4];
+    if (a.a1 != 0) TRY(mm::copy_from_user(fresh, a.a1, sizeof fresh));
+    if (a.a2 != 0) TRY(mm::copy_to_user(a.a2, slot, sizeof fresh));
+    if (a.a1 != 0) lib::copy_bytes(slot, fresh, sizeof fresh);
+    return uint64_t(0);
+}
+
+Result sys_rt_sigprocmask(const Arguments& a) {
+    constexpr uint64_t block = 0, unblock = 1, set_mask = 2;
+    if (a.a3 != 8) return lib::Error::invalid_argument;
+    sched::Process& process = current_process();
+    uint64_t old = process.signal_mask;
+    if (a.a1 != 0) {
+        uint64_t set;
+        TRY(mm::copy_value_from_user(set, a.a1));
+        if (a.a0 == block) process.signal_mask |= set;
+        else if (a.a0 == unblock) process.signal_mask &= ~set;
+        else if (a.a0 == set_mask) process.signal_mask = set;
+        else return lib::Error::invalid_argument;
+    }
+    if (a.a2 != 0) TRY(mm::copy_value_to_user(a.a2, old));
+    return uint64_t(0);
+}
+
+Result sys_sched_yield(const Arguments&) {
+    sched::yield();
+    return uint64_t(0);
+}
+
+Result sys_sched_getaffinity(const Arguments& a) {
+    if (a.a0 != 0 && a.a0 != static_cast<uint64_t>(current_process().pid)) return lib::Error::no_such_process;
+    if (a.a1 < 8 || (a.a1 & 7) != 0) return lib::Error::invalid_argument;
+    uint64_t mask = 1;  // one CPU
+    TRY(mm::copy_value_to_user(a.a2, mask));
+    return uint64_t(8);
+}
+
+}  // namespace linux

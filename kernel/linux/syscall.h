@@ -1,0 +1,36 @@
+// What every system call handler sees, and their declarations (generated
+// from linux/syscall_list.h). Handlers return a value or an Error; the
+// dispatcher (linux/dispatch.cpp) turns errors into -errno.
+#pragma once
+#include <stdint.h>
+
+#include "arch/x86_64/trap_frame.h"
+#include "lib/error.h"
+#include "linux/syscall_list.h"
+
+namespace sched {
+struct Process;
+struct Thread;
+}  // namespace sched
+
+namespace linux {
+
+struct Arguments {
+    uint64_t a0, a1, a2, a3, a4, a5;
+    arch::TrapFrame& frame;
+};
+
+using Result = lib::ErrorOr<uint64_t>;
+
+#define DECLARE_HANDLER(number, name) Result sys_##name(const Arguments& arguments);
+LINUX_SYSCALLS(DECLARE_HANDLER)
+#undef DECLARE_HANDLER
+
+// The caller's process and thread.
+sched::Process& current_process();
+sched::Thread& current_thread();
+
+// The Linux errno for an error (positive).
+int errno_for(lib::Error error);
+
+}  // namespace linux

@@ -1,0 +1,76 @@
+// Every Linux system call Tessera implements, declared once: the number
+// and the name of its handler, sys_<name> (linux/<family>.cpp). The
+// dispatch table and the handler declarations are generated from this
+// list; a number that is not here returns ENOSYS (logged once).
+//
+// Native calls (device capabilities, service registration) will get their
+// own list in the range from native_base on; none exist yet.
+#pragma once
+
+#define LINUX_SYSCALLS(X)         \
+    X(0, read)                    \
+    X(1, write)                   \
+    X(2, open)                    \
+    X(3, close)                   \
+    X(4, stat)                    \
+    X(5, fstat)                   \
+    X(6, lstat)                   \
+    X(8, lseek)                   \
+    X(9, mmap)                    \
+    X(10, mprotect)               \
+    X(11, munmap)                 \
+    X(12, brk)                    \
+    X(13, rt_sigaction)           \
+    X(14, rt_sigprocmask)         \
+    X(16, ioctl)                  \
+    X(17, pread64)                \
+    X(19, readv)                  \
+    X(20, writev)                 \
+    X(21, access)                 \
+    X(24, sched_yield)            \
+    X(28, madvise)                \
+    X(32, dup)                    \
+    X(33, dup2)                   \
+    X(35, nanosleep)              \
+    X(39, getpid)                 \
+    X(60, exit)                   \
+    X(63, uname)                  \
+    X(72, fcntl)                  \
+    X(79, getcwd)                 \
+    X(80, chdir)                  \
+    X(81, fchdir)                 \
+    X(89, readlink)               \
+    X(96, gettimeofday)           \
+    X(102, getuid)                \
+    X(104, getgid)                \
+    X(107, geteuid)               \
+    X(108, getegid)               \
+    X(110, getppid)               \
+    X(111, getpgrp)               \
+    X(158, arch_prctl)            \
+    X(186, gettid)                \
+    X(201, time)                  \
+    X(202, futex)                 \
+    X(204, sched_getaffinity)     \
+    X(217, getdents64)            \
+    X(218, set_tid_address)       \
+    X(228, clock_gettime)         \
+    X(229, clock_getres)          \
+    X(230, clock_nanosleep)       \
+    X(231, exit_group)            \
+    X(257, openat)                \
+    X(262, newfstatat)            \
+    X(267, readlinkat)            \
+    X(269, faccessat)             \
+    X(273, set_robust_list)       \
+    X(292, dup3)                  \
+    X(302, prlimit64)             \
+    X(318, getrandom)             \
+    X(439, faccessat2)
+
+namespace linux {
+
+constexpr int syscall_table_size = 512;
+constexpr int native_base = 0x1000;
+
+}  // namespace linux

@@ -1,0 +1,35 @@
+// x86-64 4-level page tables: entries, flags, and the walk that creates
+// missing intermediate tables (fallibly).
+#pragma once
+#include <stdint.h>
+
+#include "lib/error.h"
+
+namespace mm {
+
+constexpr uint64_t page_present = 1ull << 0;
+constexpr uint64_t page_writable = 1ull << 1;
+constexpr uint64_t page_user = 1ull << 2;
+constexpr uint64_t page_cache_disable = 1ull << 4;
+constexpr uint64_t page_huge = 1ull << 7;
+constexpr uint64_t page_global = 1ull << 8;
+// Software bit: the page is shared copy-on-write; it is mapped read-only
+// and a write fault copies it (or takes it over if it is the last user).
+constexpr uint64_t page_copy_on_write = 1ull << 9;
+constexpr uint64_t page_no_execute = 1ull << 63;
+constexpr uint64_t page_address_mask = 0x000FFFFFFFFFF000ull;
+
+// The kernel's own top-level table (from boot.S); the kernel half of every
+// address space is copied from it.
+uint64_t* kernel_pml4();
+uint64_t kernel_pml4_physical();
+
+// The leaf entry for virtual in the tables rooted at pml4_physical,
+// creating intermediate tables when create is set. nullptr when absent (or
+// when a table could not be allocated: check with create).
+lib::ErrorOr<uint64_t*> find_entry(uint64_t pml4_physical, uint64_t virtual_address, bool create);
+
+// Drops the identity map of the first GiB that boot.S needed.
+void remove_boot_identity_map();
+
+}  // namespace mm

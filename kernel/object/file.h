@@ -1,0 +1,53 @@
+// The objects behind file descriptors. A File is reference counted: dup
+// and (later) fork share it, with its offset. Each kind of file (ramfs
+// file or directory, the console) implements what it supports; the rest
+// fails with the error Linux gives for it.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/error.h"
+
+namespace fs {
+struct Node;
+}
+
+namespace object {
+
+// What fstat reports, in kernel terms; linux/files.cpp lays out struct stat.
+struct FileStatus {
+    uint64_t inode = 0;
+    uint32_t mode = 0;  // type and permission bits, Linux values
+    uint64_t size = 0;
+    uint64_t device = 0;
+    uint64_t rdev = 0;
+    uint64_t modified_seconds = 0;
+    uint32_t links = 1;
+};
+
+class File {
+public:
+    virtual ~File() = default;
+
+    // Reads into / writes from user memory at user_address.
+    virtual lib::ErrorOr<size_t> read(uint64_t user_address, size_t length);
+    virtual lib::ErrorOr<size_t> write(uint64_t user_address, size_t length);
+    virtual lib::ErrorOr<uint64_t> seek(int64_t offset, int whence);
+    virtual lib::ErrorOr<FileStatus> status() = 0;
+    // Fills user memory with struct linux_dirent64 records.
+    virtual lib::ErrorOr<size_t> read_directory(uint64_t user_address, size_t length);
+    virtual lib::ErrorOr<uint64_t> control(uint64_t request, uint64_t argument);
+    // The ramfs node behind the file, for fchdir and path lookups relative to a directory fd.
+    virtual fs::Node* node() { return nullptr; }
+
+    void reference() { __atomic_add_fetch(&references_, 1, __ATOMIC_RELAXED); }
+    // Destroys the file with its last reference.
+    void release();
+
+    int status_flags = 0;  // O_APPEND, O_NONBLOCK...: what fcntl(F_GETFL) shows
+
+private:
+    uint32_t references_ = 1;
+};
+
+}  // namespace object

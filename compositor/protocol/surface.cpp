@@ -13,6 +13,12 @@ namespace {
 
 // Buffers past this size are refused: the copy would be at least 256 MiB.
 constexpr int32_t kMaxBufferDimension = 8192;
+// Pending damage beyond this many rectangles collapses to its bounding box,
+// so a flood of damage requests cannot grow the region without bound.
+constexpr int kMaxPendingDamageRects = 64;
+// More frame callbacks than this before one commit is a broken or hostile
+// client: no real client needs more than a handful.
+constexpr int kMaxPendingFrameCallbacks = 256;
 
 void destroy_resource(wl_client*, wl_resource* resource) { wl_resource_destroy(resource); }
 
@@ -185,11 +191,18 @@ void Surface::damage_surface(const Rect& r) {
     // coordinates coincide. Clamp so absurd values cannot overflow.
     Rect clamped = r.intersected(Rect{0, 0, kMaxBufferDimension, kMaxBufferDimension});
     pending_.damage.unite(clamped);
+    if (pending_.damage.rect_count() > kMaxPendingDamageRects)
+        pending_.damage = Region(pending_.damage.extents());
 }
 
 void Surface::damage_buffer(const Rect& r) { damage_surface(r); }
 
 void Surface::frame(uint32_t callback_id) {
+    if (wl_list_length(&pending_.frame_callbacks) >= kMaxPendingFrameCallbacks) {
+        wl_client_post_implementation_error(client(), "more than %d frame callbacks before a commit",
+                                            kMaxPendingFrameCallbacks);
+        return;
+    }
     wl_resource* callback = wl_resource_create(client(), &wl_callback_interface, 1, callback_id);
     if (!callback) {
         wl_resource_post_no_memory(resource_);

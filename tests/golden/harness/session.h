@@ -57,6 +57,7 @@ public:
     pid_t spawn(const std::vector<std::string>& argv);
     // True while the uiserver process is alive.
     bool server_alive();
+    pid_t server_pid() const { return pid_; }
 
     // The services uiserver runs on: the screen as the display shows it,
     // and the devices it reads.

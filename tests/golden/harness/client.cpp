@@ -248,6 +248,17 @@ TestWindow::~TestWindow() {
     client_.roundtrip();
 }
 
+bool TestWindow::follow_configure(uint32_t argb, int timeout_ms) {
+    auto differs = [&] {
+        return configured_size_.width > 0 && configured_size_.height > 0 && !(configured_size_ == buffer_->size());
+    };
+    if (!client_.dispatch_until(differs, timeout_ms))
+        return false;
+    buffer_ = std::make_unique<ShmBuffer>(client_, configured_size_, false);
+    buffer_->fill(argb);
+    return commit();
+}
+
 void TestWindow::wait_configured() {
     client_.dispatch_until([&] { return configured_; });
 }

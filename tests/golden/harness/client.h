@@ -108,6 +108,9 @@ public:
     // Attaches the buffer with the given damage (empty: all) and waits
     // until that frame has been presented.
     bool commit(const std::vector<Rect>& damage = {}, bool buffer_damage = true);
+    // Waits for a configure with a size other than the buffer's, then draws
+    // a new buffer of that size in `argb` and commits it.
+    bool follow_configure(uint32_t argb, int timeout_ms = 3000);
     wl_surface* surface() const { return surface_; }
     xdg_toplevel* toplevel() const { return toplevel_; }
     bool configured() const { return configured_; }

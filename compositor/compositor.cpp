@@ -148,13 +148,10 @@ void Compositor::repaint() {
 void Compositor::present_done() {
     state_ = State::Idle;
     send_done_and_destroy(&inflight_callbacks_);
-    if (!damage_.empty() || !wl_list_empty(&queued_callbacks_))
-        schedule_repaint();
-    else {
-        // Layers may have moved without explicit damage (a window dragged):
-        // the next repaint's diff finds that, so always look once more.
-        schedule_repaint();
-    }
+    // Look once more even without known damage: layers may have moved
+    // while this frame was on its way (the diff finds that), and repaint()
+    // returns at once when nothing changed.
+    schedule_repaint();
 }
 
 } // namespace tessera::ui

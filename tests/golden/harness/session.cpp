@@ -262,13 +262,16 @@ void expect_screen_matches(Session& session, const std::string& name, const Comp
     std::string actual_path = std::string(GOLDEN_OUTPUT_DIR) + "/" + name + ".actual.png";
     std::string diff_path = std::string(GOLDEN_OUTPUT_DIR) + "/" + name + ".diff.png";
     std::string reference_path = std::string(REFERENCE_DIR) + "/" + name + ".png";
-    std::filesystem::remove(diff_path);
-    ASSERT_TRUE(session.screenshot(actual_path, with_cursor)) << "screenshot failed";
-    pixman_image_t* actual = ui::read_png(actual_path);
-    ASSERT_NE(actual, nullptr) << "cannot read " << actual_path;
+    // Several tests (in parallel processes) may compare with one reference:
+    // shoot to a private file, and give it the shared name only on failure.
+    std::string shot_path = std::string(GOLDEN_OUTPUT_DIR) + "/" + name + "." + std::to_string(getpid()) + ".png";
+    ASSERT_TRUE(session.screenshot(shot_path, with_cursor)) << "screenshot failed";
+    pixman_image_t* actual = ui::read_png(shot_path);
+    ASSERT_NE(actual, nullptr) << "cannot read " << shot_path;
     std::string error;
     pixman_image_t* expected = ui::read_png(reference_path, &error);
     if (!expected) {
+        std::filesystem::rename(shot_path, actual_path);
         pixman_image_unref(actual);
         ADD_FAILURE() << "no reference " << reference_path << " (" << error << ")\n  the screenshot is "
                       << actual_path << "; look at it and copy it there if it is right";
@@ -277,8 +280,10 @@ void expect_screen_matches(Session& session, const std::string& name, const Comp
     pixman_image_t* diff = nullptr;
     CompareResult result = compare_images(actual, expected, options, &diff);
     if (result.matches()) {
-        std::filesystem::remove(actual_path);
+        std::filesystem::remove(shot_path);
+        std::filesystem::remove(diff_path); // from an earlier failing run
     } else {
+        std::filesystem::rename(shot_path, actual_path);
         if (diff)
             ui::write_png(diff_path, diff);
         if (!result.same_size)

@@ -1,6 +1,7 @@
 #include "server.h"
 
 #include "input/seat.h"
+#include "protocol/data_device.h"
 #include "protocol/output_global.h"
 #include "protocol/surface.h"
 #include "protocol/window_list.h"
@@ -14,6 +15,7 @@ Server::Server(wl_display* wayland_display) : display_(wayland_display) {
     create_subcompositor_global(*this);
     create_xdg_shell_global(*this);
     create_xdg_decoration_global(*this);
+    data_devices_ = std::make_unique<DataDeviceManager>(*this);
     seat_ = std::make_unique<Seat>(*this);
     wm_.set_focus_listener([this] { seat_->focus_changed(); });
     window_list_ = std::make_unique<WindowListGlobal>(*this);

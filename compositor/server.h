@@ -18,6 +18,7 @@ class Display;
 class Seat;
 class Surface;
 class WindowListGlobal;
+class DataDeviceManager;
 
 class Server {
 public:
@@ -36,6 +37,7 @@ public:
     Compositor& compositor() { return *compositor_; }
     WindowManager& window_manager() { return wm_; }
     Seat& seat() { return *seat_; }
+    DataDeviceManager& data_devices() { return *data_devices_; }
 
     // Hooks from Surface.
     void surface_committed(Surface& surface);
@@ -56,6 +58,7 @@ private:
     std::unique_ptr<Compositor> compositor_;
     std::unique_ptr<Seat> seat_;
     std::unique_ptr<WindowListGlobal> window_list_;
+    std::unique_ptr<DataDeviceManager> data_devices_;
     std::function<void(Point)> cursor_listener_;
     bool running_ = true;
 };

@@ -1,5 +1,6 @@
 #include "input/seat.h"
 
+#include "protocol/data_device.h"
 #include "protocol/surface.h"
 #include "server.h"
 #include "wm/window_manager.h"
@@ -443,6 +444,7 @@ void Seat::set_keyboard_focus(Surface* surface) {
             wl_keyboard_send_leave(r, serial, keyboard_focus_->resource());
     }
     keyboard_focus_ = surface;
+    server_.data_devices().focus_changed(surface ? surface->client() : nullptr);
     if (surface) {
         wl_array keys;
         wl_array_init(&keys);
@@ -518,8 +520,10 @@ void Seat::window_destroyed(Window& window) {
 void Seat::surface_destroyed(Surface& surface) {
     if (pointer_focus_ == &surface)
         pointer_focus_ = nullptr;
-    if (keyboard_focus_ == &surface)
+    if (keyboard_focus_ == &surface) {
         keyboard_focus_ = nullptr;
+        server_.data_devices().focus_changed(nullptr);
+    }
 }
 
 } // namespace tessera::ui

@@ -75,6 +75,9 @@ void TestClient::on_global(void* data, wl_registry* registry, uint32_t name, con
         self->shm_ = static_cast<wl_shm*>(bind(&wl_shm_interface, 1));
     else if (!std::strcmp(interface, wl_subcompositor_interface.name))
         self->subcompositor_ = static_cast<wl_subcompositor*>(bind(&wl_subcompositor_interface, 1));
+    else if (!std::strcmp(interface, wl_data_device_manager_interface.name))
+        self->data_device_manager_ =
+            static_cast<wl_data_device_manager*>(bind(&wl_data_device_manager_interface, 3));
     else if (!std::strcmp(interface, wl_seat_interface.name))
         self->seat_ = static_cast<wl_seat*>(bind(&wl_seat_interface, 5));
     else if (!std::strcmp(interface, xdg_wm_base_interface.name)) {

@@ -45,6 +45,7 @@ public:
     wl_seat* seat() const { return seat_; }
     wl_subcompositor* subcompositor() const { return subcompositor_; }
     xdg_wm_base* wm_base() const { return wm_base_; }
+    wl_data_device_manager* data_device_manager() const { return data_device_manager_; }
 
     // Events seen on the pointer and keyboard (for input tests).
     struct InputLog {
@@ -72,6 +73,7 @@ private:
     wl_seat* seat_ = nullptr;
     wl_subcompositor* subcompositor_ = nullptr;
     xdg_wm_base* wm_base_ = nullptr;
+    wl_data_device_manager* data_device_manager_ = nullptr;
     wl_pointer* pointer_ = nullptr;
     wl_keyboard* keyboard_ = nullptr;
 };

@@ -154,7 +154,10 @@ std::uint16_t PciTransport::num_queues() {
 }
 
 ErrorOr<SplitVirtqueue*> PciTransport::setup_queue(std::uint16_t index, std::uint16_t max_size) {
-    if (!(status() & status::features_ok)) return Error::invalid_argument;
+    // Queues are set up between FEATURES_OK and DRIVER_OK (3.1.1); a live
+    // device would need the queue-reset feature, which we do not use.
+    std::uint8_t current = status();
+    if (!(current & status::features_ok) || (current & status::driver_ok)) return Error::invalid_argument;
     if (index >= num_queues()) return Error::queue_unavailable;
     common().write16(common_at(common::queue_select), index);
     std::uint16_t device_max = common().read16(common_at(common::queue_size));

@@ -169,6 +169,8 @@ TEST(VirtioTransport, SetsUpQueuesWithPowerOfTwoSizes) {
     EXPECT_EQ(transport->setup_queue(2, 64).error(), Error::queue_unavailable);  // size 0
     EXPECT_EQ(transport->setup_queue(3, 64).error(), Error::queue_unavailable);  // no such queue
     EXPECT_EQ(transport->setup_queue(0, 64).error(), Error::queue_already_enabled);
+    transport->driver_ok();
+    EXPECT_EQ(transport->setup_queue(1, 8).error(), Error::invalid_argument);  // too late once live
     expect_no_violations(platform);
 }
 

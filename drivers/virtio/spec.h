@@ -153,8 +153,8 @@ inline constexpr std::size_t used_align = 4;
 
 // True when moving an index from old_idx to new_idx crosses event_idx, i.e.
 // the other side asked to be told once entry event_idx is reached (virtio
-// 1.1, 2.6.7 and 2.6.10). All arithmetic is modulo 2^16, which is what makes it survive
-// the wrap past 65535.
+// 1.1, 2.6.7 and 2.6.10). All arithmetic is modulo 2^16, which is what
+// makes it survive the wrap past 65535.
 inline constexpr bool need_event(std::uint16_t event_idx, std::uint16_t new_idx, std::uint16_t old_idx) {
     return static_cast<std::uint16_t>(new_idx - event_idx - 1) < static_cast<std::uint16_t>(new_idx - old_idx);
 }

@@ -15,6 +15,7 @@ Server::Server(wl_display* wayland_display) : display_(wayland_display) {
     create_subcompositor_global(*this);
     create_xdg_shell_global(*this);
     create_xdg_decoration_global(*this);
+    create_layer_shell_global(*this);
     data_devices_ = std::make_unique<DataDeviceManager>(*this);
     seat_ = std::make_unique<Seat>(*this);
     wm_.set_focus_listener([this] { seat_->focus_changed(); });

@@ -5,4 +5,5 @@ namespace tessera::ui {
 class Server;
 void create_output_global(Server& server);
 void create_subcompositor_global(Server& server);
+void create_layer_shell_global(Server& server);
 } // namespace tessera::ui

@@ -63,13 +63,14 @@ void WindowManager::window_created(Window& window) {
 
 void WindowManager::place_new(Entry& entry) {
     Rect g = entry.window->geometry();
+    Rect area = usable_area();
     int title = decorations_ ? decorations_->title_height() : 0;
-    int x = kCascadeOrigin + kCascadeStep * placed_;
-    int y = kCascadeOrigin + title + kCascadeStep * placed_;
-    if (x + g.width > output_size_.width || y + g.height > output_size_.height) {
+    int x = area.x + kCascadeOrigin + kCascadeStep * placed_;
+    int y = area.y + kCascadeOrigin + title + kCascadeStep * placed_;
+    if (x + g.width > area.right() || y + g.height > area.bottom()) {
         placed_ = 0;
-        x = kCascadeOrigin;
-        y = kCascadeOrigin + title;
+        x = area.x + kCascadeOrigin;
+        y = area.y + kCascadeOrigin + title;
     }
     ++placed_;
     entry.position = {x, y};
@@ -207,11 +208,13 @@ void WindowManager::set_maximized(Window& window, bool maximized) {
     damage_frame(*e);
     e->maximized = maximized;
     if (maximized) {
+        // FIXME: a maximized window keeps its size when exclusive zones change later.
         e->restore_frame = frame_of(window);
         int title = decorations_ ? decorations_->title_height() : 0;
         int border = decorations_ ? decorations_->border_width() : 0;
-        e->position = {border, title + border};
-        send_state(*e, {output_size_.width - 2 * border, output_size_.height - title - 2 * border});
+        Rect area = usable_area();
+        e->position = {area.x + border, area.y + title + border};
+        send_state(*e, {area.width - 2 * border, area.height - title - 2 * border});
     } else {
         Rect f = e->restore_frame;
         int title = decorations_ ? decorations_->title_height() : 0;
@@ -280,6 +283,40 @@ Window* WindowManager::window_by_id(uint32_t id) const {
         if (e.id == id)
             return e.window;
     return nullptr;
+}
+
+void WindowManager::layer_surface_mapped(LayerSurface& surface) {
+    if (std::find(layer_surfaces_.begin(), layer_surfaces_.end(), &surface) == layer_surfaces_.end())
+        layer_surfaces_.push_back(&surface);
+    if (compositor_)
+        compositor_->schedule_repaint();
+}
+
+void WindowManager::layer_surface_unmapped(LayerSurface& surface) {
+    layer_surfaces_.erase(std::remove(layer_surfaces_.begin(), layer_surfaces_.end(), &surface),
+                          layer_surfaces_.end());
+    if (compositor_)
+        compositor_->schedule_repaint();
+}
+
+Rect WindowManager::layer_bounds(const LayerSurface& surface) const {
+    return arrange_layer_surface(surface.rules(), output_size_);
+}
+
+Rect WindowManager::usable_area() const {
+    std::vector<LayerRules> rules;
+    for (const LayerSurface* s : layer_surfaces_)
+        rules.push_back(s->rules());
+    return ::tessera::ui::usable_area(output_size_, rules);
+}
+
+void WindowManager::add_layer_surfaces(uint32_t layer, std::vector<SceneLayer>& out) {
+    for (LayerSurface* s : layer_surfaces_) {
+        if (s->layer() != layer || !s->surface() || !s->surface()->has_content())
+            continue;
+        Rect b = layer_bounds(*s);
+        add_surface_tree(*s->surface(), {b.x, b.y}, out);
+    }
 }
 
 void WindowManager::popup_mapped(Popup& popup) {
@@ -447,6 +484,8 @@ void WindowManager::add_surface_tree(Surface& surface, Point origin, std::vector
 void WindowManager::collect_layers(std::vector<SceneLayer>& out) {
     positions_.clear();
     size_t first_window_layer = out.size();
+    add_layer_surfaces(0, out);
+    add_layer_surfaces(1, out);
     for (Entry& e : stack_) {
         if (!e.mapped || e.minimized || !e.window->surface() || !e.window->surface()->has_content())
             continue;
@@ -461,6 +500,8 @@ void WindowManager::collect_layers(std::vector<SceneLayer>& out) {
         Point off = popup->offset();
         add_surface_tree(*popup->surface(), {parent.x + off.x, parent.y + off.y}, out);
     }
+    add_layer_surfaces(2, out);
+    add_layer_surfaces(3, out);
     hits_.clear();
     for (size_t i = out.size(); i-- > first_window_layer;) {
         for (auto& [surface, origin] : positions_) {

@@ -7,6 +7,7 @@
 
 #include "compositor.h"
 #include "render/geometry.h"
+#include "wm/layer_layout.h"
 
 #include <cstdint>
 #include <functional>
@@ -44,6 +45,16 @@ public:
     // surface's origin.
     virtual Point offset() const = 0;
     virtual void send_done() = 0;
+};
+
+// A layer-shell surface (tessera_layer_shell_v1): panel, background,
+// launcher. Implemented by protocol/layer_shell.cpp.
+class LayerSurface {
+public:
+    virtual ~LayerSurface() = default;
+    virtual Surface* surface() const = 0;
+    virtual uint32_t layer() const = 0; // 0 background, 1 bottom, 2 top, 3 overlay
+    virtual const LayerRules& rules() const = 0;
 };
 
 // A wl_subsurface: drawn with its parent, at an offset.
@@ -102,6 +113,13 @@ public:
     std::vector<WindowInfo> list_windows() const;
     Window* window_by_id(uint32_t id) const;
 
+    // Layer surfaces ------------------------------------------------------
+    void layer_surface_mapped(LayerSurface& surface);
+    void layer_surface_unmapped(LayerSurface& surface);
+    Rect layer_bounds(const LayerSurface& surface) const;
+    // The output minus the layer surfaces' exclusive zones: where windows go.
+    Rect usable_area() const;
+
     // Popups and subsurfaces --------------------------------------------
     void popup_mapped(Popup& popup);
     void popup_destroyed(Popup& popup);
@@ -154,6 +172,7 @@ private:
     void place_new(Entry& entry);
     void damage_frame(const Entry& entry);
     void add_surface_tree(Surface& surface, Point origin, std::vector<SceneLayer>& out);
+    void add_layer_surfaces(uint32_t layer, std::vector<SceneLayer>& out);
     void send_state(Entry& entry, Size size = {});
     void focus_topmost();
 
@@ -170,6 +189,7 @@ private:
     Size output_size_{1024, 768};
     std::vector<Entry> stack_; // bottom to top
     std::vector<Popup*> popups_; // creation order: parents before children
+    std::vector<LayerSurface*> layer_surfaces_; // mapped, in mapping order
     std::vector<SubsurfaceLink> subsurfaces_;
     Window* focused_ = nullptr;
     uint32_t next_id_ = 1;

@@ -3,6 +3,7 @@
 // with a non-preemptible kernel, checking the value and blocking cannot be
 // separated by a wake.
 #include "linux/syscall.h"
+#include "mm/layout.h"
 #include "mm/user_copy.h"
 #include "sched/clock.h"
 #include "sched/process.h"
@@ -27,6 +28,7 @@ Waiter* waiters = nullptr;
 
 Result wait(uint64_t address, uint32_t expected, uint64_t timeout_address, bool absolute, bool realtime) {
     if (address % 4 != 0) return lib::Error::invalid_argument;
+    if (!mm::is_user_range(address, 4)) return lib::Error::bad_address;
     uint32_t value;
     TRY(mm::copy_value_from_user(value, address));
     if (value != expected) return lib::Error::try_again;
@@ -63,6 +65,8 @@ Result wait(uint64_t address, uint32_t expected, uint64_t timeout_address, bool 
 
 Result wake(uint64_t address, uint64_t count) {
     if (address % 4 != 0) return lib::Error::invalid_argument;
+    // Like Linux, a wake checks only that the address is a user address.
+    if (!mm::is_user_range(address, 4)) return lib::Error::bad_address;
     const void* space = current_process().space;
     uint64_t woken = 0;
     for (Waiter** link = &waiters; *link != nullptr && woken < count;) {

@@ -17,8 +17,10 @@ constexpr uint64_t mmap_top = 0x00007F0000000000ull;
 
 mm::AddressSpace& space() { return *current_process().space; }
 
+// Linux: a zero length is EINVAL, one that cannot fit the address space ENOMEM.
 lib::ErrorOr<uint64_t> page_length(uint64_t length) {
-    if (length == 0 || length > mm::user_limit) return lib::Error::invalid_argument;
+    if (length == 0) return lib::Error::invalid_argument;
+    if (length > mm::user_limit) return lib::Error::no_memory;
     return lib::align_up(length, mm::page_size);
 }
 
@@ -42,7 +44,8 @@ Result sys_mmap(const Arguments& a) {
     }
     uint64_t start;
     if (flags & (map_fixed | map_fixed_noreplace)) {
-        if (address % mm::page_size != 0 || !mm::is_user_range(address, length)) return lib::Error::invalid_argument;
+        if (address % mm::page_size != 0) return lib::Error::invalid_argument;
+        if (!mm::is_user_range(address, length)) return lib::Error::no_memory;
         if (flags & map_fixed_noreplace) {
             if (!space().range_is_free(address, address + length)) return lib::Error::exists;
         } else {
@@ -68,7 +71,7 @@ Result sys_mmap(const Arguments& a) {
 }
 
 Result sys_munmap(const Arguments& a) {
-    if (a.a0 % mm::page_size != 0) return lib::Error::invalid_argument;
+    if (a.a0 % mm::page_size != 0 || a.a1 == 0 || a.a1 > mm::user_limit) return lib::Error::invalid_argument;
     uint64_t length = TRY(page_length(a.a1));
     if (!mm::is_user_range(a.a0, length)) return lib::Error::invalid_argument;
     TRY(space().remove_range(a.a0, a.a0 + length));

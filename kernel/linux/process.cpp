@@ -42,8 +42,17 @@ Result sys_set_robust_list(const Arguments& a) {
 }
 
 Result sys_arch_prctl(const Arguments& a) {
-    constexpr uint64_t set_fs = 0x1002, get_fs = 0x1003;
+    constexpr uint64_t set_gs = 0x1001, set_fs = 0x1002, get_fs = 0x1003, get_gs = 0x1004;
     switch (a.a0) {
+    case set_gs:
+        if (a.a1 >= mm::user_top) return lib::Error::not_permitted;
+        // In the kernel the user's GS base waits in KERNEL_GS_BASE (swapgs).
+        current_thread().gs_base = a.a1;
+        arch::write_msr(arch::msr_kernel_gs_base, a.a1);
+        return uint64_t(0);
+    case get_gs:
+        TRY(mm::copy_value_to_user(a.a1, current_thread().gs_base));
+        return uint64_t(0);
     case set_fs:
         if (a.a1 >= mm::user_top) return lib::Error::not_permitted;
         current_thread().fs_base = a.a1;

@@ -57,12 +57,14 @@ void switch_to(Thread* next) {
     if (previous == next) return;
     asm volatile("fxsave %0" : "=m"(*reinterpret_cast<uint8_t(*)[512]>(previous->fpu_state)));
     previous->fs_base = arch::read_msr(arch::msr_fs_base);
+    previous->gs_base = arch::read_msr(arch::msr_kernel_gs_base);
     cpu.current = next;
     cpu.kernel_stack_top = next->kernel_stack_top;
     arch::set_kernel_stack(next->kernel_stack_top);
     if (next->process != nullptr && next->process->space != nullptr) next->process->space->activate();
     asm volatile("fxrstor %0" : : "m"(*reinterpret_cast<uint8_t(*)[512]>(next->fpu_state)));
     arch::write_msr(arch::msr_fs_base, next->fs_base);
+    arch::write_msr(arch::msr_kernel_gs_base, next->gs_base);
     switch_context(&previous->saved_rsp, next->saved_rsp);
     reap_dead_thread();
 }

@@ -2,6 +2,7 @@
 // the output and the control socket, then runs the event loop.
 #include "control/control_socket.h"
 #include "input/seat.h"
+#include "input/cursor.h"
 #include "input/input_service_source.h"
 #include "output/display_service_output.h"
 #include "output/memory_display.h"
@@ -153,11 +154,9 @@ int main(int argc, char** argv) {
         };
     }
 
-    std::vector<uint32_t> cursor_pixels;
-    Size cursor_size;
-    Point cursor_hotspot{0, 0};
-    if (load_cursor(options.resources + "/cursors/default.png", &cursor_pixels, &cursor_size))
-        output.set_cursor(cursor_pixels, cursor_size, cursor_hotspot);
+    CursorImage theme_cursor; // hotspot 0,0: the arrow's tip
+    if (load_cursor(options.resources + "/cursors/default.png", &theme_cursor.argb, &theme_cursor.size))
+        server.cursor().set_theme(theme_cursor);
     else
         std::fprintf(stderr, "uiserver: no cursor image in %s/cursors\n", options.resources.c_str());
     Point cursor_position{options.size.width / 2, options.size.height / 2};
@@ -179,12 +178,13 @@ int main(int argc, char** argv) {
                                                         nullptr, 0);
         pixman_image_composite32(PIXMAN_OP_SRC, front, nullptr, shot, 0, 0, 0, 0, 0, 0, options.size.width,
                                  options.size.height);
-        if (with_cursor && !cursor_pixels.empty()) {
-            pixman_image_t* cursor = pixman_image_create_bits(PIXMAN_a8r8g8b8, cursor_size.width, cursor_size.height,
-                                                              cursor_pixels.data(), cursor_size.width * 4);
+        CursorImage c = server.cursor().current();
+        if (with_cursor && !c.argb.empty()) {
+            pixman_image_t* cursor = pixman_image_create_bits(PIXMAN_a8r8g8b8, c.size.width, c.size.height,
+                                                              c.argb.data(), c.size.width * 4);
             pixman_image_composite32(PIXMAN_OP_OVER, cursor, nullptr, shot, 0, 0, 0, 0,
-                                     cursor_position.x - cursor_hotspot.x, cursor_position.y - cursor_hotspot.y,
-                                     cursor_size.width, cursor_size.height);
+                                     cursor_position.x - c.hotspot.x, cursor_position.y - c.hotspot.y,
+                                     c.size.width, c.size.height);
             pixman_image_unref(cursor);
         }
         std::string error;

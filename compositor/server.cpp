@@ -1,5 +1,6 @@
 #include "server.h"
 
+#include "input/cursor.h"
 #include "input/seat.h"
 #include "protocol/data_device.h"
 #include "protocol/output_global.h"
@@ -33,6 +34,7 @@ Server::~Server() {
 
 void Server::attach_display(Display& display) {
     compositor_ = std::make_unique<Compositor>(loop(), display, wm_);
+    cursor_ = std::make_unique<Cursor>(display);
     wm_.set_compositor(compositor_.get());
     wm_.set_output_size(display.size());
     create_output_global(*this);

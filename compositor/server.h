@@ -19,6 +19,7 @@ class Seat;
 class Surface;
 class WindowListGlobal;
 class DataDeviceManager;
+class Cursor;
 
 class Server {
 public:
@@ -38,6 +39,8 @@ public:
     WindowManager& window_manager() { return wm_; }
     Seat& seat() { return *seat_; }
     DataDeviceManager& data_devices() { return *data_devices_; }
+    // The pointer image (after attach_display()).
+    Cursor& cursor() { return *cursor_; }
 
     // Hooks from Surface.
     void surface_committed(Surface& surface);
@@ -59,6 +62,7 @@ private:
     std::unique_ptr<Seat> seat_;
     std::unique_ptr<WindowListGlobal> window_list_;
     std::unique_ptr<DataDeviceManager> data_devices_;
+    std::unique_ptr<Cursor> cursor_;
     std::function<void(Point)> cursor_listener_;
     bool running_ = true;
 };

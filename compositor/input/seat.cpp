@@ -1,5 +1,6 @@
 #include "input/seat.h"
 
+#include "input/cursor.h"
 #include "protocol/data_device.h"
 #include "protocol/surface.h"
 #include "server.h"
@@ -17,6 +18,21 @@
 #include <ctime>
 
 namespace tessera::ui {
+
+// The role of a surface used as a pointer image: every commit updates the
+// hardware cursor while that surface is the cursor.
+class CursorRole final : public SurfaceRole {
+public:
+    CursorRole(Seat& seat, Surface* surface) : seat_(seat), surface_(surface) {}
+    const char* role_name() const override { return "wl_pointer-cursor"; }
+    void committed() override { seat_.cursor_committed(*surface_); }
+    void surface_destroyed() override { seat_.cursor_surface_gone(surface_); }
+
+private:
+    Seat& seat_;
+    Surface* surface_;
+};
+
 
 namespace {
 
@@ -179,8 +195,40 @@ std::vector<wl_resource*> Seat::resources_for(std::vector<wl_resource*>& list, w
     return out;
 }
 
-void Seat::set_cursor(wl_resource*, uint32_t, wl_resource*, int32_t, int32_t) {
-    // FIXME: client cursor surfaces are not drawn; the theme cursor stays.
+void Seat::set_cursor(wl_resource* pointer, uint32_t, wl_resource* surface_resource, int32_t hx, int32_t hy) {
+    // Only the client the pointer is over may set its image.
+    // FIXME: the serial is not checked against that client's latest enter.
+    if (!pointer_focus_ || pointer_focus_->client() != wl_resource_get_client(pointer))
+        return;
+    if (!surface_resource) {
+        cursor_surface_ = nullptr;
+        server_.cursor().hide();
+        return;
+    }
+    Surface* surface = Surface::from_resource(surface_resource);
+    auto it = cursor_roles_.find(surface);
+    if (it == cursor_roles_.end()) {
+        auto role = std::make_unique<CursorRole>(*this, surface);
+        if (!surface->set_role("wl_pointer-cursor", role.get(), pointer, WL_POINTER_ERROR_ROLE))
+            return;
+        it = cursor_roles_.emplace(surface, std::move(role)).first;
+    }
+    cursor_surface_ = surface;
+    cursor_hotspot_ = {hx, hy};
+    server_.cursor().show_surface(*surface, cursor_hotspot_);
+}
+
+void Seat::cursor_committed(Surface& surface) {
+    if (cursor_surface_ == &surface)
+        server_.cursor().show_surface(surface, cursor_hotspot_);
+}
+
+void Seat::cursor_surface_gone(Surface* surface) {
+    cursor_roles_.erase(surface);
+    if (cursor_surface_ == surface) {
+        cursor_surface_ = nullptr;
+        server_.cursor().show_theme();
+    }
 }
 
 // Pointer ----------------------------------------------------------------
@@ -207,6 +255,9 @@ void Seat::set_pointer_focus(Surface* surface, Point local) {
     }
     pointer_focus_ = surface;
     pointer_local_ = local;
+    // Until the new client sets its own image, show the theme's.
+    cursor_surface_ = nullptr;
+    server_.cursor().show_theme();
     if (surface) {
         for (wl_resource* r : resources_for(pointers_, surface->client())) {
             wl_pointer_send_enter(r, serial, surface->resource(), wl_fixed_from_int(local.x),

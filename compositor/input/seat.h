@@ -13,7 +13,9 @@
 #include <wayland-server-core.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 struct xkb_context;
@@ -26,6 +28,7 @@ class Server;
 class Surface;
 class Window;
 class Popup;
+class CursorRole;
 
 class Seat {
 public:
@@ -56,6 +59,9 @@ public:
     void get_pointer(wl_resource* seat, uint32_t id);
     void get_keyboard(wl_resource* seat, uint32_t id);
     void set_cursor(wl_resource* pointer, uint32_t serial, wl_resource* surface, int32_t hx, int32_t hy);
+    // From the cursor surface role.
+    void cursor_committed(Surface& surface);
+    void cursor_surface_gone(Surface* surface);
 
 private:
     enum class Grab { None, Move, Resize, Popup };
@@ -85,6 +91,9 @@ private:
     Rect grab_start_frame_;
     uint32_t grab_edges_ = 0;
     std::vector<Popup*> popup_stack_;
+    Surface* cursor_surface_ = nullptr;
+    Point cursor_hotspot_;
+    std::unordered_map<Surface*, std::unique_ptr<CursorRole>> cursor_roles_;
     bool alt_tab_active_ = false;
     size_t alt_tab_index_ = 0;
 

@@ -211,3 +211,34 @@ TEST(Golden, TheDisplayReceivesOnlyTheDamagedPixels) {
     EXPECT_EQ(after.pixels - before.pixels, 30u * 20u);
     EXPECT_EQ(after.rectangles - before.rectangles, 1u);
 }
+
+TEST(Golden, ClientCursorWhileOverItsWindow) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    ASSERT_TRUE(client.ok());
+    TestWindow w(client, "cursor owner", {200, 150}, kBlue);
+    Rect frame = session.windows()[0].frame;
+    ASSERT_TRUE(session.ok_command("pointer-move " + std::to_string(frame.x + 100) + " " +
+                                   std::to_string(frame.y + 100)));
+    ASSERT_TRUE(client.dispatch_until([&] { return client.input.enters > 0; }));
+    // An 8x8 square cursor with its hotspot in the middle.
+    wl_surface* cursor = wl_compositor_create_surface(client.compositor());
+    ShmBuffer image(client, {8, 8}, false);
+    image.fill(0xffff00ff);
+    wl_surface_attach(cursor, image.buffer(), 0, 0);
+    wl_surface_damage_buffer(cursor, 0, 0, 8, 8);
+    wl_surface_commit(cursor);
+    wl_pointer_set_cursor(client.pointer(), client.input.enter_serial, cursor, 4, 4);
+    ASSERT_TRUE(client.roundtrip());
+    expect_screen_matches(session, "client_cursor", {}, /*with_cursor=*/true);
+
+    // Over the desktop the theme's arrow is back.
+    ASSERT_TRUE(session.ok_command("pointer-move 500 400"));
+    pixman_image_t* shot = take_screenshot(session, "client_cursor_left", true);
+    ASSERT_NE(shot, nullptr);
+    EXPECT_EQ(pixel(shot, 500, 400), 0x000000u); // the arrow's black tip
+    EXPECT_NE(pixel(shot, 501, 401), 0xff00ffu);
+    pixman_image_unref(shot);
+    wl_surface_destroy(cursor);
+}

@@ -13,9 +13,10 @@ namespace tessera::golden {
 namespace {
 
 const wl_pointer_listener kPointerListener = {
-    [](void* data, wl_pointer*, uint32_t, wl_surface*, wl_fixed_t x, wl_fixed_t y) {
+    [](void* data, wl_pointer*, uint32_t serial, wl_surface*, wl_fixed_t x, wl_fixed_t y) {
         auto* log = static_cast<TestClient::InputLog*>(data);
         ++log->enters;
+        log->enter_serial = serial;
         log->last_motion = {wl_fixed_to_int(x), wl_fixed_to_int(y)};
     },
     [](void* data, wl_pointer*, uint32_t, wl_surface*) { ++static_cast<TestClient::InputLog*>(data)->leaves; },

@@ -58,7 +58,9 @@ public:
         uint32_t last_key = 0;
         bool keymap_received = false;
         int32_t repeat_rate = -1;
+        uint32_t enter_serial = 0;
     } input;
+    wl_pointer* pointer() const { return pointer_; }
 
     bool dispatch_once(int timeout_ms);
 

@@ -1,8 +1,9 @@
 // wl_subcompositor and wl_subsurface.
 //
-// FIXME: every subsurface behaves as desynchronized: its commits, position
-// and stacking changes apply at once instead of waiting for the parent's
-// commit.
+// Synchronized subsurfaces (the default) cache their commits until the
+// parent's state is applied (Surface::commit / apply_cached).
+// FIXME: position and stacking changes apply at once instead of with the
+// parent's next commit.
 #include "protocol/output_global.h"
 #include "protocol/surface.h"
 #include "server.h"
@@ -34,6 +35,18 @@ public:
 
     const char* role_name() const override { return "wl_subsurface"; }
     void committed() override {}
+    bool synchronized() const override {
+        if (sync_)
+            return true;
+        // A desynchronized child of a synchronized parent is synchronized too.
+        Surface* parent = link_.parent;
+        return parent && parent->role_object() && parent->role_object()->synchronized();
+    }
+    void set_sync(bool sync) {
+        sync_ = sync;
+        if (!sync && !synchronized() && link_.surface)
+            link_.surface->apply_cached();
+    }
     void surface_destroyed() override {
         server_.window_manager().subsurface_removed(*link_.surface);
         link_.surface = nullptr;
@@ -76,6 +89,7 @@ private:
     SubsurfaceLink link_;
     SubsurfaceLink pending_;
     bool pending_dirty_ = false;
+    bool sync_ = true;
     wl_listener parent_listener_{};
 };
 
@@ -86,8 +100,8 @@ const struct wl_subsurface_interface kSubsurfaceImpl = {
     [](wl_client*, wl_resource* r, int32_t x, int32_t y) { SS(r)->set_position(x, y); },
     [](wl_client*, wl_resource* r, wl_resource*) { SS(r)->place(true); },
     [](wl_client*, wl_resource* r, wl_resource*) { SS(r)->place(false); },
-    [](wl_client*, wl_resource*) {}, // set_sync: see FIXME above
-    [](wl_client*, wl_resource*) {}, // set_desync
+    [](wl_client*, wl_resource* r) { SS(r)->set_sync(true); },
+    [](wl_client*, wl_resource* r) { SS(r)->set_sync(false); },
 };
 
 void get_subsurface(wl_client* client, wl_resource* r, uint32_t id, wl_resource* surface_resource,

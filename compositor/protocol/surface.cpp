@@ -116,19 +116,64 @@ Surface* Surface::from_resource(wl_resource* resource) {
     return static_cast<Surface*>(wl_resource_get_user_data(resource));
 }
 
-Surface::Surface(Server& server, wl_resource* resource) : server_(server), resource_(resource) {
-    wl_list_init(&pending_.frame_callbacks);
-    wl_list_init(&pending_buffer_destroy_.link);
-    pending_buffer_destroy_.notify = &Surface::on_buffer_destroyed;
+Surface::State::State() {
+    wl_list_init(&frame_callbacks);
+    wl_list_init(&buffer_destroy.link);
+    buffer_destroy.notify = &State::on_buffer_destroyed;
 }
+
+Surface::State::~State() {
+    wl_list_remove(&buffer_destroy.link);
+    wl_resource *callback, *next;
+    wl_resource_for_each_safe(callback, next, &frame_callbacks) wl_resource_destroy(callback);
+}
+
+void Surface::State::on_buffer_destroyed(wl_listener* listener, void*) {
+    State* self = wl_container_of(listener, self, buffer_destroy);
+    self->buffer = nullptr;
+    wl_list_remove(&self->buffer_destroy.link);
+    wl_list_init(&self->buffer_destroy.link);
+}
+
+void Surface::State::set_buffer(wl_resource* new_buffer) {
+    wl_list_remove(&buffer_destroy.link);
+    wl_list_init(&buffer_destroy.link);
+    buffer = new_buffer;
+    if (buffer)
+        wl_resource_add_destroy_listener(buffer, &buffer_destroy);
+}
+
+void Surface::State::move_into(State& to) {
+    if (attached) {
+        to.attached = true;
+        to.set_buffer(buffer);
+        attached = false;
+        set_buffer(nullptr);
+    }
+    to.damage.unite(damage);
+    if (to.damage.rect_count() > kMaxPendingDamageRects)
+        to.damage = Region(to.damage.extents());
+    damage.clear();
+    if (opaque) {
+        to.opaque = std::move(opaque);
+        opaque.reset();
+    }
+    if (input_set) {
+        to.input_set = true;
+        to.input = std::move(input);
+        input_set = false;
+        input.reset();
+    }
+    wl_list_insert_list(to.frame_callbacks.prev, &frame_callbacks);
+    wl_list_init(&frame_callbacks);
+}
+
+Surface::Surface(Server& server, wl_resource* resource) : server_(server), resource_(resource) {}
 
 Surface::~Surface() {
     if (role_object_)
         role_object_->surface_destroyed();
     server_.surface_destroyed(*this);
-    wl_list_remove(&pending_buffer_destroy_.link);
-    wl_resource *callback, *next;
-    wl_resource_for_each_safe(callback, next, &pending_.frame_callbacks) wl_resource_destroy(callback);
     if (image_)
         pixman_image_unref(image_);
 }
@@ -166,24 +211,9 @@ bool Surface::accepts_input_at(Point local) const {
     return !input_ || input_->contains(local);
 }
 
-void Surface::on_buffer_destroyed(wl_listener* listener, void*) {
-    Surface* self = wl_container_of(listener, self, pending_buffer_destroy_);
-    self->pending_.buffer = nullptr;
-    wl_list_remove(&self->pending_buffer_destroy_.link);
-    wl_list_init(&self->pending_buffer_destroy_.link);
-}
-
-void Surface::set_pending_buffer(wl_resource* buffer) {
-    wl_list_remove(&pending_buffer_destroy_.link);
-    wl_list_init(&pending_buffer_destroy_.link);
-    pending_.buffer = buffer;
-    if (buffer)
-        wl_resource_add_destroy_listener(buffer, &pending_buffer_destroy_);
-}
-
 void Surface::attach(wl_resource* buffer, int32_t, int32_t) {
     pending_.attached = true;
-    set_pending_buffer(buffer);
+    pending_.set_buffer(buffer);
 }
 
 void Surface::damage_surface(const Rect& r) {
@@ -227,8 +257,7 @@ void Surface::set_buffer_scale(int32_t scale) {
     // FIXME: scales above 1 are accepted but drawn at 1.
 }
 
-bool Surface::apply_buffer(Region& damage) {
-    wl_resource* buffer = pending_.buffer;
+bool Surface::apply_buffer(wl_resource* buffer, Region& damage) {
     if (!buffer) {
         if (image_) {
             damage = Region(Rect{0, 0, size_.width, size_.height});
@@ -285,33 +314,51 @@ bool Surface::apply_buffer(Region& damage) {
 }
 
 void Surface::commit() {
+    if (role_object_ && role_object_->synchronized()) {
+        pending_.move_into(cached_);
+        has_cached_ = true;
+        return;
+    }
+    apply(pending_);
+}
+
+void Surface::apply_cached() {
+    if (!has_cached_)
+        return;
+    has_cached_ = false;
+    apply(cached_);
+}
+
+void Surface::apply(State& state) {
     Region damage;
-    if (pending_.attached) {
-        damage = pending_.damage;
-        if (!apply_buffer(damage))
+    if (state.attached) {
+        damage = state.damage;
+        if (!apply_buffer(state.buffer, damage))
             return;
-        pending_.attached = false;
-        set_pending_buffer(nullptr);
+        state.attached = false;
+        state.set_buffer(nullptr);
     }
-    pending_.damage.clear();
-    if (pending_.opaque) {
-        opaque_ = *pending_.opaque;
-        pending_.opaque.reset();
+    state.damage.clear();
+    if (state.opaque) {
+        opaque_ = *state.opaque;
+        state.opaque.reset();
     }
-    if (pending_.input_set) {
-        input_ = pending_.input;
-        pending_.input_set = false;
+    if (state.input_set) {
+        input_ = state.input;
+        state.input_set = false;
     }
     wl_resource *callback, *next;
-    wl_resource_for_each_safe(callback, next, &pending_.frame_callbacks) {
+    wl_resource_for_each_safe(callback, next, &state.frame_callbacks) {
         wl_list_remove(wl_resource_get_link(callback));
         server_.compositor().add_frame_callback(callback);
     }
-    wl_list_init(&pending_.frame_callbacks);
+    wl_list_init(&state.frame_callbacks);
     committed_damage_ = std::move(damage);
     if (role_object_)
         role_object_->committed();
     server_.surface_committed(*this);
+    // Synchronized subsurfaces apply what they cached together with us.
+    server_.window_manager().apply_cached_children(*this);
 }
 
 } // namespace tessera::ui

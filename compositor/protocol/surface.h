@@ -29,6 +29,9 @@ public:
     virtual const char* role_name() const = 0;
     // Called after the surface applied a commit.
     virtual void committed() = 0;
+    // A synchronized subsurface caches its commits until its parent's state
+    // is applied (wl_subsurface.set_sync).
+    virtual bool synchronized() const { return false; }
     // The surface is being destroyed; the role must forget it.
     virtual void surface_destroyed() = 0;
 };
@@ -59,6 +62,8 @@ public:
     // Damage of the last commit in surface coordinates (consumed by roles).
     const Region& committed_damage() const { return committed_damage_; }
     bool has_pending_buffer() const { return pending_.attached && pending_.buffer; }
+    // Applies the state a synchronized commit cached, if any.
+    void apply_cached();
 
     // Implementation of the requests.
     void attach(wl_resource* buffer, int32_t dx, int32_t dy);
@@ -71,26 +76,38 @@ public:
     void set_buffer_scale(int32_t scale);
 
 private:
-    struct Pending {
+    // Double-buffered state: what the next commit applies (pending_), or
+    // what a synchronized commit keeps until the parent applies (cached_).
+    struct State {
+        State();
+        ~State();
+        State(const State&) = delete;
+        State& operator=(const State&) = delete;
+        void set_buffer(wl_resource* buffer);
+        // Moves everything into `to` (later state wins, damage accumulates).
+        void move_into(State& to);
+        static void on_buffer_destroyed(wl_listener* listener, void* data);
+
         bool attached = false;
         wl_resource* buffer = nullptr;
+        wl_listener buffer_destroy{};
         Region damage;
         std::optional<Region> opaque;
-        std::optional<Region> input; // nullopt in `current_input_` = infinite
+        std::optional<Region> input; // nullopt: infinite
         bool input_set = false;
         wl_list frame_callbacks;
     };
 
-    static void on_buffer_destroyed(wl_listener* listener, void* data);
-    void set_pending_buffer(wl_resource* buffer);
-    bool apply_buffer(Region& damage);
+    void apply(State& state);
+    bool apply_buffer(wl_resource* buffer, Region& damage);
 
     Server& server_;
     wl_resource* resource_;
     const char* role_name_ = nullptr;
     SurfaceRole* role_object_ = nullptr;
-    Pending pending_;
-    wl_listener pending_buffer_destroy_{};
+    State pending_;
+    State cached_;
+    bool has_cached_ = false;
     pixman_image_t* image_ = nullptr;
     Size size_;
     uint32_t format_ = 0;

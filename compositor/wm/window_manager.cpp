@@ -354,6 +354,17 @@ void WindowManager::subsurface_removed(Surface& surface) {
         compositor_->schedule_repaint();
 }
 
+void WindowManager::apply_cached_children(Surface& parent) {
+    std::vector<Surface*> children;
+    for (const SubsurfaceLink& s : subsurfaces_)
+        if (s.parent == &parent)
+            children.push_back(s.surface);
+    // Applying may destroy nothing, but it may re-enter for grandchildren,
+    // which only reads subsurfaces_.
+    for (Surface* child : children)
+        child->apply_cached();
+}
+
 bool WindowManager::is_ancestor(const Surface* ancestor, const Surface* surface) const {
     for (int depth = 0; surface && depth < 64; ++depth) {
         if (surface == ancestor)

@@ -126,6 +126,8 @@ public:
     void subsurface_added(const SubsurfaceLink& link);
     void subsurface_changed(const SubsurfaceLink& link);
     void subsurface_removed(Surface& surface);
+    // Applies the cached state of `parent`'s synchronized subsurfaces.
+    void apply_cached_children(Surface& parent);
     // True if `ancestor` is `surface` or one of its subsurface parents.
     bool is_ancestor(const Surface* ancestor, const Surface* surface) const;
 

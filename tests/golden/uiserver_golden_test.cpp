@@ -242,3 +242,45 @@ TEST(Golden, ClientCursorWhileOverItsWindow) {
     pixman_image_unref(shot);
     wl_surface_destroy(cursor);
 }
+
+TEST(Golden, SynchronizedSubsurfaceWaitsForItsParent) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    ASSERT_TRUE(client.ok());
+    ASSERT_NE(client.subcompositor(), nullptr);
+    TestWindow parent(client, "parent", {200, 150}, kBlue);
+    Rect frame = session.windows()[0].frame;
+    int cx = frame.x + 1, cy = frame.y + 29; // content origin
+
+    wl_surface* child = wl_compositor_create_surface(client.compositor());
+    wl_subsurface* sub = wl_subcompositor_get_subsurface(client.subcompositor(), child, parent.surface());
+    wl_subsurface_set_position(sub, 20, 20);
+    ShmBuffer yellow(client, {50, 50}, false);
+    yellow.fill(kYellow);
+    wl_surface_attach(child, yellow.buffer(), 0, 0);
+    wl_surface_damage_buffer(child, 0, 0, 50, 50);
+    wl_surface_commit(child); // cached: the parent has not committed
+    ASSERT_TRUE(client.roundtrip());
+    pixman_image_t* before = take_screenshot(session, "subsurface_before");
+    ASSERT_NE(before, nullptr);
+    EXPECT_EQ(pixel(before, cx + 30, cy + 30), kBlue & 0xffffff);
+    pixman_image_unref(before);
+
+    ASSERT_TRUE(parent.commit({{0, 0, 1, 1}})); // the parent's commit applies the child
+    expect_screen_matches(session, "subsurface");
+
+    // Desynchronized, the child's commits show at once.
+    wl_subsurface_set_desync(sub);
+    yellow.fill(kRed);
+    wl_surface_attach(child, yellow.buffer(), 0, 0);
+    wl_surface_damage_buffer(child, 0, 0, 50, 50);
+    wl_surface_commit(child);
+    ASSERT_TRUE(client.roundtrip());
+    pixman_image_t* after = take_screenshot(session, "subsurface_desync");
+    ASSERT_NE(after, nullptr);
+    EXPECT_EQ(pixel(after, cx + 30, cy + 30), kRed & 0xffffff);
+    pixman_image_unref(after);
+    wl_subsurface_destroy(sub);
+    wl_surface_destroy(child);
+}

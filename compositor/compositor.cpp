@@ -4,6 +4,7 @@
 
 #include <wayland-server-protocol.h>
 
+#include <algorithm>
 #include <ctime>
 
 namespace tessera::ui {
@@ -60,6 +61,12 @@ void Compositor::damage(const Region& output_region) {
 }
 
 void Compositor::damage_all() { damage(Rect{0, 0, display_.size().width, display_.size().height}); }
+
+void Compositor::forget_buffer_contents() {
+    std::fill(buffer_frame_.begin(), buffer_frame_.end(), 0);
+    history_.reset();
+    damage_all();
+}
 
 void Compositor::schedule_repaint() {
     if (state_ != State::Idle || idle_source_)

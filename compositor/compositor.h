@@ -51,6 +51,9 @@ public:
     void damage(const Rect& output_rect) { damage(Region(output_rect)); }
     void damage_all();
     void schedule_repaint();
+    // The scanout buffers were replaced (the display service reconnected):
+    // nothing in them can be trusted, repaint everything.
+    void forget_buffer_contents();
 
     // Takes a wl_callback resource; its done event is sent after the next
     // present completes.

@@ -125,9 +125,18 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "uiserver: %s\n", error.c_str());
             return 1;
         }
-        // FIXME: reconnect when devmgr restarts the driver.
-        service_output->on_lost = [&server](const std::string& why) {
-            std::fprintf(stderr, "uiserver: lost the display service: %s\n", why.c_str());
+        service_output->on_lost = [](const std::string& why) {
+            std::fprintf(stderr, "uiserver: lost the display service (%s); reconnecting\n", why.c_str());
+        };
+        service_output->on_reconnected = [&server] {
+            std::fprintf(stderr, "uiserver: display service back\n");
+            server.compositor().forget_buffer_contents();
+            server.cursor().resend();
+            server.cursor_moved(server.seat().pointer_position());
+        };
+        // FIXME: follow mode changes instead of giving up.
+        service_output->on_failed = [&server](const std::string& why) {
+            std::fprintf(stderr, "uiserver: %s; cannot continue\n", why.c_str());
             server.stop();
         };
         options.size = service_output->size();
@@ -150,8 +159,9 @@ int main(int argc, char** argv) {
             return 1;
         }
         input->on_lost = [](const std::string& why) {
-            std::fprintf(stderr, "uiserver: lost the input service: %s\n", why.c_str());
+            std::fprintf(stderr, "uiserver: lost the input service (%s); reconnecting\n", why.c_str());
         };
+        input->on_reconnected = [] { std::fprintf(stderr, "uiserver: input service back\n"); };
     }
 
     CursorImage theme_cursor; // hotspot 0,0: the arrow's tip

@@ -20,6 +20,8 @@ void Cursor::show_theme() { show(theme_); }
 
 void Cursor::hide() { show(CursorImage{}); }
 
+void Cursor::resend() { display_.set_cursor(current_.argb, current_.size, current_.hotspot); }
+
 void Cursor::show_surface(const Surface& surface, Point hotspot) {
     CursorImage image;
     pixman_image_t* source = surface.image();

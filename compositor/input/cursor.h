@@ -28,6 +28,8 @@ public:
     // the hotspot; called again on every commit of that surface.
     void show_surface(const Surface& surface, Point hotspot);
     void hide();
+    // Sends the current image again (the display lost it).
+    void resend();
 
     // What the display shows now (for screenshots without a display service).
     const CursorImage& current() const { return current_; }

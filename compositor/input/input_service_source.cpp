@@ -15,36 +15,58 @@ std::unique_ptr<InputServiceSource> InputServiceSource::connect(wl_event_loop* l
         *error = "input service " + path + ": " + client.error().message;
         return nullptr;
     }
-    std::unique_ptr<InputServiceSource> self(new InputServiceSource(std::move(*client), seat, output));
-    self->source_ = wl_event_loop_add_fd(loop, self->client_.fd(), WL_EVENT_READABLE,
-                                         &InputServiceSource::on_readable, self.get());
+    std::unique_ptr<InputServiceSource> self(new InputServiceSource(loop, std::move(*client), seat, output));
+    self->path_ = path;
+    self->reconnect_timer_ = wl_event_loop_add_timer(loop, &InputServiceSource::on_reconnect_timer, self.get());
     return self;
 }
 
-InputServiceSource::InputServiceSource(input::Client client, Seat& seat, Size output)
-    : client_(std::move(client)), seat_(seat), output_(output) {
-    client_.on_frame = [this](const input::Frame& frame) { apply(frame); };
+InputServiceSource::InputServiceSource(wl_event_loop* loop, input::Client client, Seat& seat, Size output)
+    : loop_(loop), client_(std::make_unique<input::Client>(std::move(client))), seat_(seat), output_(output) {
+    listen();
+}
+
+void InputServiceSource::listen() {
+    client_->on_frame = [this](const input::Frame& frame) { apply(frame); };
+    source_ = wl_event_loop_add_fd(loop_, client_->fd(), WL_EVENT_READABLE, &InputServiceSource::on_readable, this);
 }
 
 InputServiceSource::~InputServiceSource() {
     if (source_)
         wl_event_source_remove(source_);
+    if (reconnect_timer_)
+        wl_event_source_remove(reconnect_timer_);
 }
 
 int InputServiceSource::on_readable(int, uint32_t, void* data) {
     auto* self = static_cast<InputServiceSource*>(data);
-    auto result = self->client_.dispatch();
+    auto result = self->client_->dispatch();
     if (!result) {
         wl_event_source_remove(self->source_);
         self->source_ = nullptr;
+        wl_event_source_timer_update(self->reconnect_timer_, 100);
         if (self->on_lost)
             self->on_lost(result.error().message);
     }
     return 0;
 }
 
+int InputServiceSource::on_reconnect_timer(void* data) {
+    auto* self = static_cast<InputServiceSource*>(data);
+    auto client = input::Client::connect(self->path_, 1000);
+    if (!client) {
+        wl_event_source_timer_update(self->reconnect_timer_, 100);
+        return 0;
+    }
+    self->client_ = std::make_unique<input::Client>(std::move(*client));
+    self->listen();
+    if (self->on_reconnected)
+        self->on_reconnected();
+    return 0;
+}
+
 void InputServiceSource::apply(const input::Frame& frame) {
-    const input::DeviceInfo* device = client_.device(frame.device_id);
+    const input::DeviceInfo* device = client_->device(frame.device_id);
     Point position = seat_.pointer_position();
     bool moved = false;
     int wheel = 0, hwheel = 0;

@@ -23,16 +23,24 @@ public:
                                                        Size output, std::string* error);
     ~InputServiceSource();
 
+    // Reported when the service goes away; a new connection is then tried
+    // every 100 ms (devmgr restarts crashed drivers).
     std::function<void(const std::string&)> on_lost;
+    std::function<void()> on_reconnected;
 
     // Applies one frame (public for unit tests).
     void apply(const input::Frame& frame);
 
 private:
-    InputServiceSource(input::Client client, Seat& seat, Size output);
+    InputServiceSource(wl_event_loop* loop, input::Client client, Seat& seat, Size output);
     static int on_readable(int fd, uint32_t mask, void* data);
+    static int on_reconnect_timer(void* data);
+    void listen();
 
-    input::Client client_;
+    wl_event_loop* loop_;
+    std::string path_;
+    wl_event_source* reconnect_timer_ = nullptr;
+    std::unique_ptr<input::Client> client_;
     Seat& seat_;
     Size output_;
     wl_event_source* source_ = nullptr;

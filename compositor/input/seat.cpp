@@ -511,6 +511,9 @@ void Seat::set_keyboard_focus(Surface* surface) {
 }
 
 void Seat::focus_changed() {
+    // A grabbing popup keeps the keyboard until it goes.
+    if (grab_ == Grab::Popup && !popup_stack_.empty() && popup_stack_.back()->surface())
+        return;
     Window* w = server_.window_manager().focused();
     set_keyboard_focus(w ? w->surface() : nullptr);
 }
@@ -544,6 +547,9 @@ void Seat::popup_grab(Popup& popup) {
         return;
     grab_ = Grab::Popup;
     popup_stack_.push_back(&popup);
+    // The topmost grabbing popup takes the keyboard (menus navigate with keys).
+    if (popup.surface())
+        set_keyboard_focus(popup.surface());
 }
 
 void Seat::dismiss_popups() {
@@ -553,12 +559,22 @@ void Seat::dismiss_popups() {
     grab_ = Grab::None;
     for (auto it = stack.rbegin(); it != stack.rend(); ++it)
         (*it)->send_done();
+    focus_changed();
 }
 
 void Seat::popup_destroyed(Popup& popup) {
+    bool had_keyboard = keyboard_focus_ && keyboard_focus_ == popup.surface();
     popup_stack_.erase(std::remove(popup_stack_.begin(), popup_stack_.end(), &popup), popup_stack_.end());
     if (popup_stack_.empty() && grab_ == Grab::Popup)
         grab_ = Grab::None;
+    if (had_keyboard) {
+        // The popup (or its surface) is going away: no leave for it.
+        keyboard_focus_ = nullptr;
+        if (!popup_stack_.empty() && popup_stack_.back()->surface())
+            set_keyboard_focus(popup_stack_.back()->surface());
+        else
+            focus_changed();
+    }
 }
 
 void Seat::window_destroyed(Window& window) {

@@ -32,17 +32,36 @@ public:
 
     // The screen as the service shows it, as PNG (a round trip).
     std::string write_png(const std::string& path, bool with_cursor);
-    // Called when the service goes away; uiserver cannot draw without it.
+
+    // When the service goes away (a driver crash; devmgr restarts it),
+    // presents complete on a timer so clients keep their pace, and a new
+    // connection is tried every 100 ms. After reconnecting, the scanout
+    // buffers are new: on_reconnected must have everything repainted and
+    // the cursor set again. on_lost reports the loss, and on_failed a
+    // service that came back with a different screen size (uiserver cannot
+    // change size yet).
     std::function<void(const std::string&)> on_lost;
+    std::function<void()> on_reconnected;
+    std::function<void(const std::string&)> on_failed;
+    bool connected() const { return connected_; }
 
 private:
     DisplayServiceOutput(wl_event_loop* loop, display::Client client);
     static int on_readable(int fd, uint32_t mask, void* data);
     static void on_idle_dispatch(void* data);
+    static int on_fake_vblank(void* data);
+    static int on_reconnect_timer(void* data);
     void dispatch();
+    void lost(const std::string& why);
+    bool attach(display::Client& client, std::string* error);
 
+    std::string path_;
+    int buffer_count_ = 0;
+    bool connected_ = true;
+    wl_event_source* fake_vblank_ = nullptr;
+    wl_event_source* reconnect_timer_ = nullptr;
     wl_event_loop* loop_;
-    display::Client client_;
+    std::unique_ptr<display::Client> client_;
     wl_event_source* source_ = nullptr;
     wl_event_source* idle_ = nullptr;
     Size size_;

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <linux/input-event-codes.h>
+#include <unistd.h>
 
 using namespace tessera::golden;
 
@@ -106,9 +107,14 @@ TEST(Golden, ClickOutsideAGrabbingPopupDismissesIt) {
     TestClient client(session.socket_path());
     ASSERT_TRUE(client.ok());
     TestWindow parent(client, "menu owner", {300, 200}, kBlue);
+    ASSERT_TRUE(client.dispatch_until([&] { return client.input.keyboard_enters == 1; }));
     TestWindow popup(client, parent, {20, 10, 60, 20}, {120, 80}, kYellow, /*grab=*/true);
+    // The grabbing popup takes the keyboard...
+    EXPECT_TRUE(client.dispatch_until([&] { return client.input.keyboard_enters == 2; }));
     click_at(session, 600, 450);
     EXPECT_TRUE(client.dispatch_until([&] { return popup.popup_done(); }));
+    // ...and gives it back to its window when dismissed.
+    EXPECT_TRUE(client.dispatch_until([&] { return client.input.keyboard_enters == 3; }));
 }
 
 TEST(Golden, Cursor) {
@@ -283,4 +289,47 @@ TEST(Golden, SynchronizedSubsurfaceWaitsForItsParent) {
     pixman_image_unref(after);
     wl_subsurface_destroy(sub);
     wl_surface_destroy(child);
+}
+
+TEST(Golden, SurvivesADisplayServiceRestart) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    ASSERT_TRUE(client.ok());
+    TestWindow w(client, "survivor", {160, 100}, kGreen);
+    ASSERT_TRUE(session.restart_display());
+    // uiserver reconnects within ~100 ms and repaints everything.
+    bool back = false;
+    for (int i = 0; i < 100 && !back; ++i) {
+        if (pixman_image_t* shot = take_screenshot(session, "display_restart")) {
+            back = pixel(shot, 100, 100) == (kGreen & 0xffffff);
+            pixman_image_unref(shot);
+        }
+        if (!back)
+            usleep(20000);
+    }
+    ASSERT_TRUE(back);
+    EXPECT_TRUE(session.server_alive());
+    // Frames keep flowing for the client.
+    EXPECT_TRUE(w.commit({{0, 0, 1, 1}}));
+    expect_screen_matches(session, "hostile_survivor");
+}
+
+TEST(Golden, SurvivesAnInputServiceRestart) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    ASSERT_TRUE(client.ok());
+    TestWindow w(client, "typing", {200, 150}, kRed);
+    ASSERT_TRUE(client.dispatch_until([&] { return client.input.keyboard_enters > 0; }));
+    ASSERT_TRUE(session.restart_input());
+    // Keys typed after uiserver reconnected arrive; try until one does.
+    bool arrived = false;
+    for (int i = 0; i < 100 && !arrived; ++i) {
+        ASSERT_TRUE(session.input().key(KEY_B, true));
+        ASSERT_TRUE(session.input().key(KEY_B, false));
+        arrived = client.dispatch_until([&] { return client.input.last_key == uint32_t(KEY_B); }, 30);
+    }
+    EXPECT_TRUE(arrived);
+    EXPECT_TRUE(session.server_alive());
 }

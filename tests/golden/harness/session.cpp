@@ -165,6 +165,24 @@ bool Session::tablet_to(int x, int y) {
     return bool(input_->pointer_absolute(to_tablet(x, width_), to_tablet(y, height_)));
 }
 
+bool Session::restart_display() {
+    display_.reset();
+    auto display = headless::Display::start(runtime_dir_ + "/display", {{uint32_t(width_), uint32_t(height_), 60000}});
+    if (!display)
+        return false;
+    display_ = std::move(*display);
+    return true;
+}
+
+bool Session::restart_input() {
+    input_.reset();
+    auto input = test_input::Source::start(runtime_dir_ + "/input");
+    if (!input)
+        return false;
+    input_ = std::move(*input);
+    return true;
+}
+
 bool Session::click(int x, int y) {
     return tablet_to(x, y) && input_->button(BTN_LEFT, true) && input_->button(BTN_LEFT, false);
 }

@@ -65,6 +65,10 @@ public:
     test_input::Source& input() { return *input_; }
     // Moves the tablet (absolute pointer) to screen position (x, y).
     bool tablet_to(int x, int y);
+    // Stops the display service and starts a new one on the same socket,
+    // as devmgr does when a display driver crashes.
+    bool restart_display();
+    bool restart_input();
     bool click(int x, int y);
 
 private:

@@ -28,6 +28,7 @@ struct Options {
     std::string resources = TESSERA_RESOURCES_DIR;
     Size size{1024, 768};
     int refresh_ms = 16;
+    int client_memory_mb = 256;
 };
 
 void usage(FILE* out) {
@@ -41,6 +42,7 @@ void usage(FILE* out) {
                  "  --control PATH    control socket (docs/protocols/uiserver-control.md)\n"
                  "  --size WxH        output size for the in-memory display (default 1024x768)\n"
                  "  --refresh-ms N    display refresh period (default 16)\n"
+                 "  --client-memory-mb N  surface memory one client may use (default 256)\n"
                  "  --resources DIR   theme and cursors (default: the source tree's resources/)\n");
 }
 
@@ -62,6 +64,10 @@ bool parse(int argc, char** argv, Options* o) {
             o->control_path = v;
         } else if (a == "--resources" && (v = value())) {
             o->resources = v;
+        } else if (a == "--client-memory-mb" && (v = value())) {
+            o->client_memory_mb = std::atoi(v);
+            if (o->client_memory_mb < 1)
+                return false;
         } else if (a == "--refresh-ms" && (v = value())) {
             o->refresh_ms = std::atoi(v);
         } else if (a == "--size" && (v = value())) {
@@ -115,6 +121,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "uiserver: theme: %s\n", theme_error.c_str());
 
     Server server(display);
+    server.set_client_image_budget(int64_t(options.client_memory_mb) << 20);
     std::unique_ptr<MemoryDisplay> memory_output;
     std::unique_ptr<DisplayServiceOutput> service_output;
     Display* output_ptr = nullptr;

@@ -54,6 +54,16 @@ void Server::cursor_moved(Point position) {
         cursor_listener_(position);
 }
 
+bool Server::charge_image_bytes(wl_client* client, int64_t bytes) {
+    int64_t& total = client_image_bytes_[client];
+    if (bytes > 0 && total + bytes > client_image_budget_)
+        return false;
+    total += bytes;
+    if (total <= 0)
+        client_image_bytes_.erase(client);
+    return true;
+}
+
 void Server::dispatch(int timeout_ms) {
     wl_display_flush_clients(display_);
     wl_event_loop_dispatch(loop(), timeout_ms);

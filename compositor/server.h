@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 namespace tessera::ui {
 
@@ -49,6 +50,13 @@ public:
     void cursor_moved(Point position);
     void set_cursor_listener(std::function<void(Point)> listener) { cursor_listener_ = std::move(listener); }
 
+    // Memory for surface images is budgeted per client: a client may not
+    // make uiserver hold more than this many bytes of its pixels.
+    void set_client_image_budget(int64_t bytes) { client_image_budget_ = bytes; }
+    // Charges (positive) or refunds (negative) `bytes` to `client`; false,
+    // with nothing charged, when the budget would be exceeded.
+    bool charge_image_bytes(wl_client* client, int64_t bytes);
+
     // Runs the loop until stop() (or forever).
     void run();
     void stop() { running_ = false; }
@@ -64,6 +72,8 @@ private:
     std::unique_ptr<DataDeviceManager> data_devices_;
     std::unique_ptr<Cursor> cursor_;
     std::function<void(Point)> cursor_listener_;
+    int64_t client_image_budget_ = int64_t(256) << 20;
+    std::unordered_map<wl_client*, int64_t> client_image_bytes_;
     bool running_ = true;
 };
 

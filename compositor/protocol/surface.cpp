@@ -174,8 +174,10 @@ Surface::~Surface() {
     if (role_object_)
         role_object_->surface_destroyed();
     server_.surface_destroyed(*this);
-    if (image_)
+    if (image_) {
+        server_.charge_image_bytes(client(), -int64_t(size_.width) * size_.height * 4);
         pixman_image_unref(image_);
+    }
 }
 
 bool Surface::set_role(const char* name, SurfaceRole* object, wl_resource* error_resource, uint32_t error_code) {
@@ -261,6 +263,7 @@ bool Surface::apply_buffer(wl_resource* buffer, Region& damage) {
     if (!buffer) {
         if (image_) {
             damage = Region(Rect{0, 0, size_.width, size_.height});
+            server_.charge_image_bytes(client(), -int64_t(size_.width) * size_.height * 4);
             pixman_image_unref(image_);
             image_ = nullptr;
             size_ = {};
@@ -281,8 +284,15 @@ bool Surface::apply_buffer(wl_resource* buffer, Region& damage) {
     }
     pixman_format_code_t pixman_format = format == WL_SHM_FORMAT_ARGB8888 ? PIXMAN_a8r8g8b8 : PIXMAN_x8r8g8b8;
     if (!image_ || size_.width != width || size_.height != height || format_ != format) {
+        int64_t old_bytes = image_ ? int64_t(size_.width) * size_.height * 4 : 0;
+        int64_t new_bytes = int64_t(width) * height * 4;
+        if (!server_.charge_image_bytes(client(), new_bytes - old_bytes)) {
+            wl_client_post_implementation_error(client(), "surfaces use more memory than this client's budget");
+            return false;
+        }
         pixman_image_t* image = pixman_image_create_bits(pixman_format, width, height, nullptr, 0);
         if (!image) {
+            server_.charge_image_bytes(client(), old_bytes - new_bytes);
             wl_client_post_no_memory(client());
             return false;
         }

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <memory>
+#include <vector>
 #include <string>
 
 using namespace tessera::golden;
@@ -253,4 +255,28 @@ TEST(Hostile, ClientThatNeverReads) {
     survivor.check(session);
     long after = rss_kib(session.server_pid());
     EXPECT_LT(after - before, 32 * 1024) << "uiserver grew from " << before << " to " << after << " KiB";
+}
+
+TEST(Hostile, SurfaceMemoryIsBudgetedPerClient) {
+    Session session(640, 480, {"--client-memory-mb", "16"});
+    ASSERT_TRUE(session.ok());
+    Survivor survivor(session);
+    TestClient bad(session.socket_path());
+    ASSERT_TRUE(bad.ok());
+    // 1024x1024 XRGB is 4 MiB: the budget holds three more next to nothing
+    // else, the fifth one is over (16 MiB).
+    std::vector<std::unique_ptr<ShmBuffer>> buffers;
+    int accepted = 0;
+    for (int i = 0; i < 8 && !bad.disconnected(); ++i) {
+        wl_surface* s = wl_compositor_create_surface(bad.compositor());
+        buffers.push_back(std::make_unique<ShmBuffer>(bad, Size{1024, 1024}, false));
+        wl_surface_attach(s, buffers.back()->buffer(), 0, 0);
+        wl_surface_commit(s);
+        if (bad.roundtrip())
+            ++accepted;
+    }
+    EXPECT_TRUE(wait_disconnected(bad));
+    EXPECT_EQ(accepted, 4);
+    // The survivor (another client) is not charged for it.
+    survivor.check(session);
 }

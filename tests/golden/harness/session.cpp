@@ -94,7 +94,8 @@ void stop(pid_t pid) {
 
 } // namespace
 
-Session::Session(int width, int height) : width_(width), height_(height) {
+Session::Session(int width, int height, const std::vector<std::string>& uiserver_args)
+    : width_(width), height_(height) {
     char dir[] = "/tmp/tessera-golden-XXXXXX";
     if (!mkdtemp(dir))
         return;
@@ -117,9 +118,11 @@ Session::Session(int width, int height) : width_(width), height_(height) {
         return;
     std::string size = std::to_string(width) + "x" + std::to_string(height);
     (void)size;
-    pid_ = start({UISERVER_PATH, "--socket", "wayland-golden", "--control", control_path_, "--display",
-                  runtime_dir_ + "/display", "--input", runtime_dir_ + "/input", "--resources", RESOURCES_DIR},
-                 runtime_dir_, "", out[1]);
+    std::vector<std::string> argv = {UISERVER_PATH, "--socket", "wayland-golden", "--control", control_path_,
+                                     "--display", runtime_dir_ + "/display", "--input", runtime_dir_ + "/input",
+                                     "--resources", RESOURCES_DIR};
+    argv.insert(argv.end(), uiserver_args.begin(), uiserver_args.end());
+    pid_ = start(argv, runtime_dir_, "", out[1]);
     close(out[1]);
     std::string buffer, line;
     bool ready = false;

@@ -33,7 +33,7 @@ public:
     // Starts the host display service (a `width` x `height` mode) and the
     // test input source in this process, and uiserver as a child process
     // connected to both.
-    Session(int width = 640, int height = 480);
+    Session(int width = 640, int height = 480, const std::vector<std::string>& uiserver_args = {});
     ~Session();
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;

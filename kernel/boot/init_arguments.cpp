@@ -34,12 +34,19 @@ void parse_init_arguments(const char* command_line, InitArguments& out) {
     add("/sbin/init", 10);
     bool collecting = false;
     const char* p = command_line == nullptr ? "" : command_line;
+    char word_buffer[InitArguments::max_text];
     while (*p != '\0') {
         while (*p == ' ') ++p;
-        const char* word = p;
-        while (*p != '\0' && *p != ' ') ++p;
-        size_t length = static_cast<size_t>(p - word);
-        if (length == 0) break;
+        // As Linux does: double quotes group words with spaces and are removed.
+        size_t length = 0;
+        bool quoted = false;
+        while (*p != '\0' && (quoted || *p != ' ')) {
+            if (*p == '"') quoted = !quoted;
+            else if (length < sizeof word_buffer) word_buffer[length++] = *p;
+            ++p;
+        }
+        if (length == 0) continue;
+        const char* word = word_buffer;
         if (starts_with_init(word, length)) {
             // A later init= replaces an earlier one, arguments included.
             out.argc = 0;

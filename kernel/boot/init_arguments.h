@@ -2,6 +2,7 @@
 // `init=PATH` names it (default /sbin/init), and the words after it that
 // are not key=value options become its arguments, so
 // "init=/bin/busybox echo hi quiet" runs busybox with argv {busybox path, echo, hi, quiet}.
+// Double quotes group words, as on Linux: init=/bin/sh -c "echo hi".
 #pragma once
 #include <stddef.h>
 

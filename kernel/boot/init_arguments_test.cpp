@@ -28,6 +28,15 @@ TEST(InitArguments, WordsAfterInitThatAreNotOptionsBecomeArguments) {
     EXPECT_EQ(arguments.argv[4], nullptr);
 }
 
+TEST(InitArguments, QuotesGroupWords) {
+    boot::InitArguments arguments;
+    boot::parse_init_arguments("init=/bin/sh -c \"cd /etc; pwd\" x\"y z\"", arguments);
+    ASSERT_EQ(arguments.argc, 4u);
+    EXPECT_STREQ(arguments.argv[1], "-c");
+    EXPECT_STREQ(arguments.argv[2], "cd /etc; pwd");
+    EXPECT_STREQ(arguments.argv[3], "xy z");
+}
+
 TEST(InitArguments, TooManyWordsAreReported) {
     std::string line = "init=/x";
     for (int i = 0; i < 40; ++i) line += " a";

@@ -198,8 +198,14 @@ Result sys_faccessat(const Arguments& a) { return access_at(static_cast<int64_t>
 Result sys_faccessat2(const Arguments& a) { return access_at(static_cast<int64_t>(a.a0), a.a1, a.a2, a.a3); }
 
 Result sys_getcwd(const Arguments& a) {
-    char buffer[fs::max_path_length];
-    size_t length = TRY(fs::absolute_path(current_process().cwd, fs::root_tree().root(), buffer, sizeof buffer));
+    // On the heap: a path can be 4 KiB and kernel stacks are 16 KiB.
+    auto* buffer = static_cast<char*>(lib::allocate(fs::max_path_length));
+    if (buffer == nullptr) return lib::Error::no_memory;
+    struct Free {
+        char* p;
+        ~Free() { lib::deallocate(p); }
+    } free_buffer{buffer};
+    size_t length = TRY(fs::absolute_path(current_process().cwd, fs::root_tree().root(), buffer, fs::max_path_length));
     if (a.a1 < length + 1) return lib::Error::out_of_range;
     TRY(mm::copy_to_user(a.a0, buffer, length + 1));
     return length + 1;

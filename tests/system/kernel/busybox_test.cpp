@@ -52,6 +52,17 @@ TEST(KernelBusybox, UnameDescribesTessera) {
         << log;
 }
 
+TEST(KernelBusybox, PwdIsTheRoot) {
+    std::string log = run_busybox("pwd", 0);
+    EXPECT_NE(log.find("\n/\n"), std::string::npos) << log;
+}
+
+TEST(KernelBusybox, ShellRunsBuiltinsFromTheCommandLine) {
+    // Quotes group words on the kernel command line, as on Linux.
+    std::string log = run_busybox("sh -c \"cd /etc; pwd; echo $((6*7)); exit 5\"", 5);
+    EXPECT_NE(log.find("\n/etc\n42\n"), std::string::npos) << log;
+}
+
 TEST(KernelBusybox, ExitStatusReachesTheHost) {
     run_busybox("false", 1);
 }

@@ -68,6 +68,15 @@ void Compositor::forget_buffer_contents() {
     damage_all();
 }
 
+void Compositor::output_resized() {
+    buffer_frame_.assign(size_t(display_.buffer_count()), 0);
+    next_buffer_ = 0;
+    front_ = -1;
+    history_.reset();
+    damage_.clear();
+    damage_all();
+}
+
 void Compositor::schedule_repaint() {
     if (state_ != State::Idle || idle_source_)
         return;

@@ -54,6 +54,8 @@ public:
     // The scanout buffers were replaced (the display service reconnected):
     // nothing in them can be trusted, repaint everything.
     void forget_buffer_contents();
+    // The display's size changed (its buffers were reallocated).
+    void output_resized();
 
     // Takes a wl_callback resource; its done event is sent after the next
     // present completes.

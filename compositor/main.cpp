@@ -141,7 +141,11 @@ int main(int argc, char** argv) {
             server.cursor().resend();
             server.cursor_moved(server.seat().pointer_position());
         };
-        // FIXME: follow mode changes instead of giving up.
+        service_output->on_mode_changed = [&server, &options](Size size) {
+            std::fprintf(stderr, "uiserver: the display is now %dx%d\n", size.width, size.height);
+            options.size = size;
+            server.output_resized(size);
+        };
         service_output->on_failed = [&server](const std::string& why) {
             std::fprintf(stderr, "uiserver: %s; cannot continue\n", why.c_str());
             server.stop();
@@ -169,6 +173,7 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "uiserver: lost the input service (%s); reconnecting\n", why.c_str());
         };
         input->on_reconnected = [] { std::fprintf(stderr, "uiserver: input service back\n"); };
+        server.on_output_resized = [&input](Size size) { input->set_output_size(size); };
     }
 
     CursorImage theme_cursor; // hotspot 0,0: the arrow's tip

@@ -54,6 +54,15 @@ void Server::cursor_moved(Point position) {
         cursor_listener_(position);
 }
 
+void Server::output_resized(Size size) {
+    wm_.set_output_size(size);
+    compositor_->output_resized();
+    send_output_mode(*this);
+    wm_.relayout_maximized();
+    if (on_output_resized)
+        on_output_resized(size);
+}
+
 bool Server::charge_image_bytes(wl_client* client, int64_t bytes) {
     int64_t& total = client_image_bytes_[client];
     if (bytes > 0 && total + bytes > client_image_budget_)

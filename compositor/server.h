@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace tessera::ui {
 
@@ -46,6 +47,12 @@ public:
     // Hooks from Surface.
     void surface_committed(Surface& surface);
     void surface_destroyed(Surface& surface);
+    // The output changed size: compositor, window manager, wl_output
+    // clients and input scaling follow.
+    void output_resized(Size size);
+    std::vector<wl_resource*>& output_resources() { return output_resources_; }
+    std::function<void(Size)> on_output_resized; // for main (input scaling)
+
     // From the seat: the pointer moved (the hardware cursor follows).
     void cursor_moved(Point position);
     void set_cursor_listener(std::function<void(Point)> listener) { cursor_listener_ = std::move(listener); }
@@ -72,6 +79,7 @@ private:
     std::unique_ptr<DataDeviceManager> data_devices_;
     std::unique_ptr<Cursor> cursor_;
     std::function<void(Point)> cursor_listener_;
+    std::vector<wl_resource*> output_resources_;
     int64_t client_image_budget_ = int64_t(256) << 20;
     std::unordered_map<wl_client*, int64_t> client_image_bytes_;
     bool running_ = true;

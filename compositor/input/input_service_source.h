@@ -28,6 +28,7 @@ public:
     std::function<void(const std::string&)> on_lost;
     std::function<void()> on_reconnected;
 
+    void set_output_size(Size size) { output_ = size; }
     // Applies one frame (public for unit tests).
     void apply(const input::Frame& frame);
 

@@ -64,6 +64,7 @@ bool DisplayServiceOutput::attach(display::Client& client, std::string* error) {
         pending_done_ = nullptr;
         done();
     };
+    client.on_modes_changed = [this](const display::Modes& modes) { mode_changed(modes); };
     client.on_error = [](const display::ErrorEvent& e) {
         std::fprintf(stderr, "uiserver: display service: %s\n", e.message.c_str());
     };
@@ -85,6 +86,31 @@ DisplayServiceOutput::~DisplayServiceOutput() {
             wl_event_source_remove(s);
     for (pixman_image_t* image : images_)
         pixman_image_unref(image);
+}
+
+void DisplayServiceOutput::mode_changed(const display::Modes& modes) {
+    if (modes.current >= modes.modes.size())
+        return;
+    const display::Mode& mode = modes.modes[modes.current];
+    Size old_size = size_;
+    size_ = {int32_t(mode.width), int32_t(mode.height)};
+    if (!(size_ == old_size)) {
+        for (const display::Buffer& b : buffers_) {
+            auto ignored = client_->free_buffer(b.id);
+            (void)ignored;
+        }
+        std::string error;
+        if (!attach(*client_, &error)) {
+            if (on_failed)
+                on_failed(error);
+            return;
+        }
+    }
+    // A frame in flight went to the old screen: finish it on our own clock.
+    if (pending_done_)
+        wl_event_source_timer_update(fake_vblank_, 1);
+    if (on_mode_changed)
+        on_mode_changed(size_);
 }
 
 void DisplayServiceOutput::lost(const std::string& why) {
@@ -140,21 +166,20 @@ int DisplayServiceOutput::on_reconnect_timer(void* data) {
         return 0;
     }
     display::Mode mode = client->current_mode();
-    if (int32_t(mode.width) != self->size_.width || int32_t(mode.height) != self->size_.height) {
-        if (self->on_failed)
-            self->on_failed("the display service came back at " + std::to_string(mode.width) + "x" +
-                            std::to_string(mode.height));
-        return 0;
-    }
+    Size old_size = self->size_;
+    self->size_ = {int32_t(mode.width), int32_t(mode.height)};
     auto fresh = std::make_unique<display::Client>(std::move(*client));
     std::string error;
     if (!self->attach(*fresh, &error)) {
+        self->size_ = old_size;
         std::fprintf(stderr, "uiserver: %s\n", error.c_str());
         wl_event_source_timer_update(self->reconnect_timer_, kReconnectMs);
         return 0;
     }
     self->client_ = std::move(fresh); // unmaps the old buffers
     self->connected_ = true;
+    if (!(self->size_ == old_size) && self->on_mode_changed)
+        self->on_mode_changed(self->size_);
     if (self->on_reconnected)
         self->on_reconnected();
     return 0;

@@ -43,6 +43,9 @@ public:
     std::function<void(const std::string&)> on_lost;
     std::function<void()> on_reconnected;
     std::function<void(const std::string&)> on_failed;
+    // The service switched modes (a resized QEMU window): the buffers now
+    // have the new size, and the screen was cleared.
+    std::function<void(Size)> on_mode_changed;
     bool connected() const { return connected_; }
 
 private:
@@ -54,6 +57,7 @@ private:
     void dispatch();
     void lost(const std::string& why);
     bool attach(display::Client& client, std::string* error);
+    void mode_changed(const display::Modes& modes);
 
     std::string path_;
     int buffer_count_ = 0;

@@ -224,6 +224,17 @@ void WindowManager::set_maximized(Window& window, bool maximized) {
     }
 }
 
+void WindowManager::relayout_maximized() {
+    for (Entry& e : stack_) {
+        if (!e.maximized)
+            continue;
+        Rect restore = e.restore_frame;
+        e.maximized = false;
+        set_maximized(*e.window, true);
+        e.restore_frame = restore;
+    }
+}
+
 void WindowManager::toggle_maximized(Window& window) {
     if (const Entry* e = find(window))
         set_maximized(window, !e->maximized);

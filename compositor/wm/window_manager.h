@@ -99,6 +99,8 @@ public:
     void restore(Window& window);
     void set_maximized(Window& window, bool maximized);
     void toggle_maximized(Window& window);
+    // Fits maximized windows to the usable area again (output resized).
+    void relayout_maximized();
     // Interactive resize: asks the client for a new content size. `edges`
     // (xdg_toplevel.resize_edge bits) says which side stays put.
     void request_size(Window& window, Size size, uint32_t edges);

@@ -7,6 +7,8 @@
 
 #include <linux/input-event-codes.h>
 
+#include "headless_display/headless_display.h"
+
 using namespace tessera::golden;
 
 namespace {
@@ -154,4 +156,21 @@ TEST(WindowManagement, AltTabAndAltF4) {
     EXPECT_TRUE(client.dispatch_until([&] { return a.closed(); }));
     EXPECT_FALSE(b.closed());
     EXPECT_FALSE(c.closed());
+}
+
+TEST(WindowManagement, FollowsADisplayModeChange) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    TestWindow normal(client, "normal", {200, 120}, kRed);
+    TestWindow w(client, "maximized", {200, 120}, kBlue);
+    ASSERT_TRUE(session.ok_command("maximize " + std::to_string(session.windows()[1].id)));
+    ASSERT_TRUE(w.follow_configure(kBlue));
+    // As if the QEMU window was resized.
+    ASSERT_TRUE(session.display().change_mode({800, 600, 60000}));
+    ASSERT_TRUE(w.follow_configure(kBlue));
+    EXPECT_EQ(w.configured_size(), (Size{800 - 2, 600 - 28 - 2}));
+    EXPECT_EQ(session.windows()[1].frame, (Rect{0, 0, 800, 600}));
+    ASSERT_TRUE(session.ok_command("minimize " + std::to_string(session.windows()[1].id)));
+    expect_screen_matches(session, "mode_change");
 }

@@ -33,6 +33,7 @@
     X(33, dup2)                   \
     X(35, nanosleep)              \
     X(39, getpid)                 \
+    X(59, execve)                 \
     X(60, exit)                   \
     X(63, uname)                  \
     X(72, fcntl)                  \

@@ -2,6 +2,8 @@
 // ENOSYS, SSE state across timer ticks.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "kernel_test.h"
 
 namespace tessera::system_test {
@@ -41,6 +43,16 @@ TEST(KernelProbe, UnknownCallsReturnEnosysAndAreLoggedOnce) {
 TEST(KernelProbe, SseRegistersSurviveSleeps) {
     std::string log = run_probe("sse", 0);
     EXPECT_NE(log.find("kernel-probe: ok"), std::string::npos) << log;
+}
+
+TEST(KernelProbe, ExecveReplacesTheImageAndFailuresLeaveItRunning) {
+    std::string log = run_probe("exec", 0);
+    size_t failed = log.find("kernel-probe: failed execs returned errors");
+    ASSERT_NE(failed, std::string::npos) << log;
+    EXPECT_NE(log.find("kernel-probe: running the new image", failed), std::string::npos) << log;
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(log, match, std::regex("mm: (\\d+) frames free before init, (\\d+) after"))) << log;
+    EXPECT_EQ(match[1], match[2]) << "the first image's memory was freed\n" << log;
 }
 
 }  // namespace

@@ -10,6 +10,9 @@
  *   kernel-probe enosys     an unknown call number returns ENOSYS, twice
  *                           (the kernel logs it once)
  *   kernel-probe sse        SSE registers survive a timer tick and sleeps
+ *   kernel-probe exec       failed execve calls return errors and leave the
+ *                           program running; then it execs itself with
+ *                           "exec-done", which checks its new arguments
  *
  * Exits 0 when every check held, else the number of the failed check.
  */
@@ -17,6 +20,7 @@
 
 #define SYS_write 1
 #define SYS_nanosleep 35
+#define SYS_execve 59
 #define SYS_exit 60
 #define SYS_futex 202
 #define SYS_clock_gettime 228
@@ -104,6 +108,23 @@ void probe_main(long* stack) {
         finish(0);
     }
     if (equal(mode, "sse")) finish(sse_checks());
+    if (equal(mode, "exec")) {
+        char* next[] = {"kernel-probe", "exec-done", "second", 0};
+        char* environment[] = {"PROBE=1", 0};
+        if (syscall6(SYS_execve, (long)"/nope", (long)next, (long)environment, 0, 0, 0) != -2) finish(1);
+        if (syscall6(SYS_execve, (long)"/etc/motd", (long)next, (long)environment, 0, 0, 0) != -13) finish(2);
+        if (syscall6(SYS_execve, 0xffffffff80000000L, (long)next, (long)environment, 0, 0, 0) != -14) finish(3);
+        say("kernel-probe: failed execs returned errors\n");
+        syscall6(SYS_execve, (long)"/sbin/kernel-probe", (long)next, (long)environment, 0, 0, 0);
+        finish(4);
+    }
+    if (equal(mode, "exec-done")) {
+        char** envp = argv + argc + 1;
+        if (argc != 3 || !equal(argv[2], "second")) finish(5);
+        if (!envp[0] || !equal(envp[0], "PROBE=1") || envp[1]) finish(6);
+        say("kernel-probe: running the new image\n");
+        finish(0);
+    }
     finish(102);
 }
 

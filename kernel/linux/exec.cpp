@@ -1,0 +1,127 @@
+// execve: replaces the calling process's image. Everything that can fail
+// (copying the arguments, finding and loading the program into a fresh
+// address space) happens before the old image is touched, so a failed
+// execve returns to the caller unchanged.
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "exec/loader.h"
+#include "fs/files.h"
+#include "fs/path.h"
+#include "lib/allocator.h"
+#include "linux/syscall.h"
+#include "mm/address_space.h"
+#include "mm/user_copy.h"
+#include "sched/process.h"
+#include "sched/thread.h"
+
+namespace linux {
+namespace {
+
+constexpr size_t max_strings = 1024;
+constexpr size_t max_string_bytes = 128 * 1024;
+
+// argv and envp copied out of the caller: pointers into one buffer.
+struct CopiedStrings {
+    char* bytes = nullptr;
+    size_t used = 0;
+    const char** argv = nullptr;
+    size_t argc = 0;
+    const char** envp = nullptr;
+    size_t envc = 0;
+
+    ~CopiedStrings() {
+        lib::deallocate(bytes);
+        lib::deallocate(argv);
+        lib::deallocate(envp);
+    }
+
+    lib::Status allocate() {
+        bytes = static_cast<char*>(lib::allocate(max_string_bytes));
+        argv = static_cast<const char**>(lib::allocate((max_strings + 1) * sizeof(char*)));
+        envp = static_cast<const char**>(lib::allocate((max_strings + 1) * sizeof(char*)));
+        if (bytes == nullptr || argv == nullptr || envp == nullptr) return lib::Error::no_memory;
+        return lib::ok();
+    }
+
+    // A NULL-terminated array of user string pointers (NULL itself: empty).
+    lib::Status copy_vector(uint64_t user_array, const char** out, size_t& count) {
+        count = 0;
+        if (user_array == 0) return lib::ok();
+        for (;; ++count) {
+            uint64_t pointer;
+            TRY(mm::copy_value_from_user(pointer, user_array + count * sizeof(uint64_t)));
+            if (pointer == 0) break;
+            if (count == max_strings) return lib::Error::too_big;
+            auto length = mm::copy_string_from_user(bytes + used, pointer, max_string_bytes - used);
+            if (length.is_error()) {
+                return length.error() == lib::Error::name_too_long ? lib::Error::too_big : length.error();
+            }
+            out[count] = bytes + used;
+            used += length.value() + 1;
+        }
+        out[count] = nullptr;
+        return lib::ok();
+    }
+};
+
+}  // namespace
+
+Result sys_execve(const Arguments& a) {
+    sched::Process& process = current_process();
+    CopiedStrings strings;
+    TRY(strings.allocate());
+    size_t path_length = TRY(mm::copy_string_from_user(strings.bytes, a.a0, fs::max_path_length));
+    const char* path = strings.bytes;
+    strings.used = path_length + 1;
+    TRY(strings.copy_vector(a.a1, strings.argv, strings.argc));
+    TRY(strings.copy_vector(a.a2, strings.envp, strings.envc));
+
+    fs::Node* root = fs::root_tree().root();
+    fs::Node* node = TRY(fs::resolve(fs::Lookup{root, process.cwd, true}, lib::StringView(path, path_length)));
+    if (node->is_directory() || !node->is_regular() || (node->mode & 0111) == 0) return lib::Error::access_denied;
+
+    mm::AddressSpace* space = TRY(mm::AddressSpace::create());
+    auto loaded = exec::load_program(*space, node->data, node->size, strings.argv, strings.argc, strings.envp,
+                                     strings.envc, path);
+    if (loaded.is_error()) {
+        lib::destroy(space);
+        return loaded.error();
+    }
+
+    // The point of no return: the old image goes.
+    mm::AddressSpace* old = process.space;
+    process.space = space;
+    space->activate();
+    lib::destroy(old);
+    for (int descriptor = 0; descriptor < object::FileTable::max_descriptors; ++descriptor) {
+        if (process.files.get(descriptor).is_error()) continue;
+        if (process.files.close_on_exec(descriptor)) (void)process.files.close(descriptor);
+    }
+    if (fs::absolute_path(node, root, process.executable, sizeof process.executable).is_error()) {
+        process.executable[0] = '\0';
+    }
+    // Caught signals revert to their defaults; ignored ones stay ignored.
+    for (auto& handler : process.signal_handlers) {
+        if (handler[0] != 1 /* SIG_IGN */) handler[0] = handler[1] = handler[2] = handler[3] = 0;
+    }
+
+    sched::Thread& thread = current_thread();
+    thread.fs_base = thread.gs_base = 0;
+    thread.clear_child_tid = thread.robust_list = 0;
+    arch::write_msr(arch::msr_fs_base, 0);
+    arch::write_msr(arch::msr_kernel_gs_base, 0);
+    // A fresh FPU: x87 and SSE defaults, as for a new program.
+    uint32_t mxcsr = 0x1F80;
+    asm volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
+
+    arch::TrapFrame& frame = a.frame;
+    lib::fill_bytes(&frame, 0, sizeof frame);
+    frame.rip = loaded.value().entry;
+    frame.rsp = loaded.value().stack_pointer;
+    frame.cs = arch::user_code_selector;
+    frame.ss = arch::user_data_selector;
+    frame.rflags = 0x202;
+    return uint64_t(0);  // rax starts at 0
+}
+
+}  // namespace linux

@@ -213,7 +213,7 @@ void ControlSocket::handle_line(Connection& c, const std::string& line) {
             std::ostringstream row;
             row << w.id << "\t" << field(w.title) << "\t" << field(w.app_id) << "\t" << frame_text(w.frame) << "\t"
                 << (w.focused ? "focused" : "-") << (w.minimized ? ",minimized" : "")
-                << (w.maximized ? ",maximized" : "");
+                << (w.maximized ? ",maximized" : "") << (w.fullscreen ? ",fullscreen" : "");
             reply(c, row.str());
         }
     } else if (command == "focus" || command == "close" || command == "minimize" || command == "restore" ||

@@ -105,8 +105,14 @@ const struct xdg_toplevel_interface kToplevelImpl = {
         if (WindowManager* wm = wm_of(r))
             wm->set_maximized(*XT(r), false);
     },
-    [](wl_client*, wl_resource*, wl_resource*) {}, // set_fullscreen: FIXME, treated as a normal window
-    [](wl_client*, wl_resource*) {},
+    [](wl_client*, wl_resource* r, wl_resource*) { // the output argument: there is one
+        if (WindowManager* wm = wm_of(r))
+            wm->set_fullscreen(*XT(r), true);
+    },
+    [](wl_client*, wl_resource* r) {
+        if (WindowManager* wm = wm_of(r))
+            wm->set_fullscreen(*XT(r), false);
+    },
     [](wl_client*, wl_resource* r) {
         if (WindowManager* wm = wm_of(r))
             wm->minimize(*XT(r));
@@ -368,7 +374,7 @@ void XdgToplevel::xdg_surface_gone() {
     xdg_surface_ = nullptr;
 }
 
-void XdgToplevel::send_configure(Size size, bool activated, bool maximized) {
+void XdgToplevel::send_configure(Size size, bool activated, bool maximized, bool fullscreen) {
     if (!xdg_surface_)
         return;
     wl_array states;
@@ -381,6 +387,8 @@ void XdgToplevel::send_configure(Size size, bool activated, bool maximized) {
         add(XDG_TOPLEVEL_STATE_ACTIVATED);
     if (maximized)
         add(XDG_TOPLEVEL_STATE_MAXIMIZED);
+    if (fullscreen)
+        add(XDG_TOPLEVEL_STATE_FULLSCREEN);
     xdg_toplevel_send_configure(resource_, size.width, size.height, &states);
     wl_array_release(&states);
     xdg_surface_->send_configure();
@@ -388,7 +396,7 @@ void XdgToplevel::send_configure(Size size, bool activated, bool maximized) {
 
 void XdgToplevel::send_close() { xdg_toplevel_send_close(resource_); }
 
-void XdgToplevel::send_initial_configure() { send_configure({0, 0}, false, false); }
+void XdgToplevel::send_initial_configure() { send_configure({0, 0}, false, false, false); }
 
 void XdgToplevel::map() {
     if (mapped_ || !xdg_surface_)

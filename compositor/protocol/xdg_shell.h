@@ -69,7 +69,7 @@ public:
     Rect geometry() const override { return xdg_surface_ ? xdg_surface_->geometry() : Rect{}; }
     const std::string& title() const override { return title_; }
     const std::string& app_id() const override { return app_id_; }
-    void send_configure(Size size, bool activated, bool maximized) override;
+    void send_configure(Size size, bool activated, bool maximized, bool fullscreen) override;
     void send_close() override;
 
     void send_initial_configure();

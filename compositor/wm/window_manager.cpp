@@ -37,7 +37,7 @@ Rect WindowManager::frame_of(const Window& window) const {
         return {};
     Rect g = window.geometry();
     Rect content{e->position.x, e->position.y, g.width, g.height};
-    return decorations_ ? decorations_->frame_for(content) : content;
+    return decorations_ && !e->fullscreen ? decorations_->frame_for(content) : content;
 }
 
 Point WindowManager::surface_origin(const Entry& entry) const {
@@ -83,7 +83,8 @@ void WindowManager::window_mapped(Window& window) {
     if (!e || e->mapped)
         return;
     e->mapped = true;
-    place_new(*e);
+    if (!e->fullscreen)
+        place_new(*e);
     focus(&window);
 }
 
@@ -126,7 +127,7 @@ void WindowManager::window_title_changed(Window& window) {
 
 void WindowManager::send_state(Entry& entry, Size size) {
     entry.activated_sent = focused_ == entry.window;
-    entry.window->send_configure(size, entry.activated_sent, entry.maximized);
+    entry.window->send_configure(size, entry.activated_sent, entry.maximized, entry.fullscreen);
 }
 
 void WindowManager::focus(Window* window) {
@@ -149,7 +150,9 @@ void WindowManager::focus(Window* window) {
                 decorations_->invalidate(*e.window);
             damage_frame(e);
             if (e.mapped)
-                send_state(e, e.maximized ? Size{e.window->geometry().width, e.window->geometry().height} : Size{});
+                send_state(e, e.maximized || e.fullscreen
+                                  ? Size{e.window->geometry().width, e.window->geometry().height}
+                                  : Size{});
         }
     }
 }
@@ -224,8 +227,42 @@ void WindowManager::set_maximized(Window& window, bool maximized) {
     }
 }
 
+void WindowManager::set_fullscreen(Window& window, bool fullscreen) {
+    notify_changed();
+    Entry* e = find(window);
+    if (!e || e->fullscreen == fullscreen)
+        return;
+    damage_frame(*e);
+    if (fullscreen) {
+        if (!e->maximized)
+            e->restore_frame = frame_of(window);
+        e->fullscreen = true;
+        e->position = {0, 0};
+        send_state(*e, output_size_);
+        raise(window);
+    } else {
+        e->fullscreen = false;
+        if (e->maximized) {
+            e->maximized = false;
+            Rect restore = e->restore_frame;
+            set_maximized(window, true);
+            e->restore_frame = restore;
+            return;
+        }
+        Rect f = e->restore_frame;
+        int title = decorations_ ? decorations_->title_height() : 0;
+        int border = decorations_ ? decorations_->border_width() : 0;
+        e->position = {f.x + border, f.y + title + border};
+        send_state(*e, {f.width - 2 * border, f.height - title - 2 * border});
+    }
+}
+
 void WindowManager::relayout_maximized() {
     for (Entry& e : stack_) {
+        if (e.fullscreen) {
+            send_state(e, output_size_);
+            continue;
+        }
         if (!e.maximized)
             continue;
         Rect restore = e.restore_frame;
@@ -250,19 +287,39 @@ void WindowManager::request_size(Window& window, Size size, uint32_t edges) {
 
 uint32_t WindowManager::edges_at(const Window& window, Point p) const {
     // xdg_toplevel.resize_edge bits: top 1, bottom 2, left 4, right 8. The
-    // corners of the frame are 16 px so they are easy to hit.
-    constexpr int kCorner = 16;
+    // border is thin, so the grab area reaches kResizeMargin px outside the
+    // frame, and near a corner both edges move.
+    constexpr int kGrab = 2, kCorner = 16;
     Rect f = frame_of(window);
     uint32_t edges = 0;
-    if (p.y < f.y + kCorner / 4)
+    if (p.y < f.y + kGrab)
         edges |= 1;
-    if (p.y >= f.bottom() - kCorner / 2)
+    if (p.y >= f.bottom() - kGrab)
         edges |= 2;
-    if (p.x < f.x + kCorner / 2)
+    if (p.x < f.x + kGrab)
         edges |= 4;
-    if (p.x >= f.right() - kCorner / 2)
+    if (p.x >= f.right() - kGrab)
         edges |= 8;
+    if (edges & (4 | 8)) {
+        if (p.y < f.y + kCorner)
+            edges |= 1;
+        else if (p.y >= f.bottom() - kCorner)
+            edges |= 2;
+    }
+    if (edges & (1 | 2)) {
+        if (p.x < f.x + kCorner)
+            edges |= 4;
+        else if (p.x >= f.right() - kCorner)
+            edges |= 8;
+    }
     return edges;
+}
+
+Rect WindowManager::grab_area(const Entry& e) const {
+    Rect f = frame_of(*e.window);
+    if (!decorations_ || e.fullscreen || e.maximized)
+        return f;
+    return {f.x - kResizeMargin, f.y - kResizeMargin, f.width + 2 * kResizeMargin, f.height + 2 * kResizeMargin};
 }
 
 void WindowManager::close(Window& window) { window.send_close(); }
@@ -284,7 +341,7 @@ std::vector<WindowInfo> WindowManager::list_windows() const {
         if (!e.mapped)
             continue;
         out.push_back({e.id, e.window->title(), e.window->app_id(), frame_of(*e.window), focused_ == e.window,
-                       e.minimized, e.maximized});
+                       e.minimized, e.maximized, e.fullscreen});
     }
     return out;
 }
@@ -451,7 +508,7 @@ Surface* WindowManager::surface_at(Point p, Point* local) const {
 
 Window* WindowManager::window_at(Point p) const {
     for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
-        if (it->mapped && !it->minimized && frame_of(*it->window).contains(p))
+        if (it->mapped && !it->minimized && grab_area(*it).contains(p))
             return it->window;
     }
     return nullptr;
@@ -480,8 +537,10 @@ WindowManager::FramePart WindowManager::frame_part_at(const Window& window, Poin
         return FramePart::None;
     Rect frame = frame_of(window);
     const Entry* e = find(window);
-    if (!e)
+    if (!e || e->fullscreen)
         return FramePart::None;
+    if (!frame.contains(p))
+        return grab_area(*e).contains(p) && !e->maximized ? FramePart::Border : FramePart::None;
     Rect g = window.geometry();
     Rect content{e->position.x, e->position.y, g.width, g.height};
     return decorations_->part_at(frame, content, p);
@@ -511,7 +570,7 @@ void WindowManager::collect_layers(std::vector<SceneLayer>& out) {
     for (Entry& e : stack_) {
         if (!e.mapped || e.minimized || !e.window->surface() || !e.window->surface()->has_content())
             continue;
-        if (decorations_)
+        if (decorations_ && !e.fullscreen)
             decorations_->add_layers(*e.window, frame_of(*e.window), focused_ == e.window, out);
         add_surface_tree(*e.window->surface(), surface_origin(e), out);
     }

@@ -31,7 +31,7 @@ public:
     virtual const std::string& app_id() const = 0;
     // Sends xdg_toplevel.configure + xdg_surface.configure. A zero size lets
     // the client choose.
-    virtual void send_configure(Size size, bool activated, bool maximized) = 0;
+    virtual void send_configure(Size size, bool activated, bool maximized, bool fullscreen) = 0;
     virtual void send_close() = 0;
 };
 
@@ -73,6 +73,7 @@ struct WindowInfo {
     bool focused;
     bool minimized;
     bool maximized;
+    bool fullscreen = false;
 };
 
 class WindowManager : public SceneSource {
@@ -99,6 +100,8 @@ public:
     void restore(Window& window);
     void set_maximized(Window& window, bool maximized);
     void toggle_maximized(Window& window);
+    // Fullscreen: the whole output, no decorations.
+    void set_fullscreen(Window& window, bool fullscreen);
     // Fits maximized windows to the usable area again (output resized).
     void relayout_maximized();
     // Interactive resize: asks the client for a new content size. `edges`
@@ -164,12 +167,16 @@ private:
         bool mapped = false;
         bool minimized = false;
         bool maximized = false;
-        Rect restore_frame;   // before maximizing
+        bool fullscreen = false;
+        Rect restore_frame;   // before maximizing or going fullscreen
         bool activated_sent = false;
         uint32_t resize_edges = 0; // anchor for the next size change
         Size last_size;
     };
 
+    // How far outside its frame a window can be grabbed to resize it.
+    static constexpr int kResizeMargin = 6;
+    Rect grab_area(const Entry& entry) const;
     Entry* find(const Window& window);
     const Entry* find(const Window& window) const;
     Point surface_origin(const Entry& entry) const;

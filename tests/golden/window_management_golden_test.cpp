@@ -8,6 +8,7 @@
 #include <linux/input-event-codes.h>
 
 #include "headless_display/headless_display.h"
+#include "xdg-shell-client-protocol.h"
 
 using namespace tessera::golden;
 
@@ -173,4 +174,47 @@ TEST(WindowManagement, FollowsADisplayModeChange) {
     EXPECT_EQ(session.windows()[1].frame, (Rect{0, 0, 800, 600}));
     ASSERT_TRUE(session.ok_command("minimize " + std::to_string(session.windows()[1].id)));
     expect_screen_matches(session, "mode_change");
+}
+
+TEST(WindowManagement, FullscreenAndBack) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    TestWindow w(client, "fullscreen", {200, 120}, kGreen);
+    Rect before = only_window(session).frame;
+    xdg_toplevel_set_fullscreen(w.toplevel(), nullptr);
+    ASSERT_TRUE(w.follow_configure(kGreen));
+    EXPECT_EQ(w.configured_size(), (Size{640, 480}));
+    WindowRow row = only_window(session);
+    EXPECT_EQ(row.frame, (Rect{0, 0, 640, 480}));
+    EXPECT_NE(row.flags.find("fullscreen"), std::string::npos);
+    pixman_image_t* shot = take_screenshot(session, "fullscreen");
+    ASSERT_NE(shot, nullptr);
+    // No decorations: the client's colour from corner to corner.
+    uint32_t* p = pixman_image_get_data(shot);
+    int stride = pixman_image_get_stride(shot) / 4;
+    EXPECT_EQ(p[0] & 0xffffff, kGreen & 0xffffff);
+    EXPECT_EQ(p[479 * stride + 639] & 0xffffff, kGreen & 0xffffff);
+    pixman_image_unref(shot);
+    xdg_toplevel_unset_fullscreen(w.toplevel());
+    ASSERT_TRUE(w.follow_configure(kGreen));
+    EXPECT_EQ(only_window(session).frame, before);
+}
+
+TEST(WindowManagement, DragTheLeftEdgeKeepsTheRightEdge) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    TestWindow w(client, "resize left", {200, 120}, kGreen);
+    Rect before = only_window(session).frame;
+    // Just outside the 1 px border: the grab area reaches a few pixels out.
+    move(session, {before.x - 3, before.y + 60});
+    button(session, true);
+    move(session, {before.x - 43, before.y + 60});
+    button(session, false);
+    ASSERT_TRUE(w.follow_configure(kGreen));
+    EXPECT_EQ(w.configured_size(), (Size{240, 120}));
+    Rect after = only_window(session).frame;
+    EXPECT_EQ(after.right(), before.right());
+    EXPECT_EQ(after.width, before.width + 40);
 }

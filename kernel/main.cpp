@@ -20,6 +20,7 @@
 #include "console/panic.h"
 #include "init.h"
 #include "selftest.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 #include "mm/layout.h"
 #include "mm/paging.h"
@@ -69,6 +70,9 @@ void timer_interrupt(arch::TrapFrame& frame) {
 extern "C" [[noreturn]] void kernel_main(uint32_t loader_magic, uint64_t boot_info_physical) {
     uint64_t entry_tsc = arch::read_tsc();
     arch::serial::init();
+    lib::set_lock_order_hook([](lib::LockRank taken, uint32_t held) {
+        console::panic("lock order: rank %u taken while holding ranks 0x%x", static_cast<unsigned>(taken), held);
+    });
     run_global_constructors();
 
     char build_id[80];

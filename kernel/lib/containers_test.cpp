@@ -71,9 +71,23 @@ TEST(List, IntrusiveQueueKeepsOrderAndUnlinks) {
 }
 
 TEST(SpinlockProtected, ReachesDataOnlyThroughWith) {
-    lib::SpinlockProtected<int> counter(5);
+    lib::SpinlockProtected<int> counter(lib::LockRank::test_outer, 5);
     int seen = counter.with([](int& value) { return ++value; });
     EXPECT_EQ(seen, 6);
+}
+
+int violations = 0;
+
+TEST(SpinlockProtected, LockOrderIsChecked) {
+    lib::set_lock_order_hook([](lib::LockRank, uint32_t) { ++violations; });
+    lib::SpinlockProtected<int> outer(lib::LockRank::test_outer, 1);
+    lib::SpinlockProtected<int> inner(lib::LockRank::test_inner, 2);
+    violations = 0;
+    outer.with([&](int&) { inner.with([](int&) {}); });
+    EXPECT_EQ(violations, 0);
+    inner.with([&](int&) { outer.with([](int&) {}); });
+    EXPECT_EQ(violations, 1) << "inner then outer is out of order";
+    lib::set_lock_order_hook(nullptr);
 }
 
 }  // namespace

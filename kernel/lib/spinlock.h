@@ -1,6 +1,11 @@
 // Interrupt-saving spinlocks, SMP-safe from day one, and the wrapper that
 // makes the protected data reachable only while the lock is held
 // (SerenityOS's SpinlockProtected): `frames.with([&](FrameAllocator& a) {...})`.
+//
+// Every lock has a rank; a lock may only be taken while every lock already
+// held has a lower rank. With TESSERA_LOCK_CHECKS (debug builds and the unit
+// tests) a violation calls the lock-order hook, which panics in the kernel.
+// FIXME: the held-rank set is global, which is right for one CPU only.
 #pragma once
 #include <stdint.h>
 
@@ -8,11 +13,29 @@
 
 namespace lib {
 
+// Outer locks first: the heap grows by taking frames.
+enum class LockRank : uint8_t {
+    heap = 1,
+    physical_memory = 2,
+    test_outer = 30,
+    test_inner = 31,
+};
+
+using LockOrderHook = void (*)(LockRank taken, uint32_t held_mask);
+void set_lock_order_hook(LockOrderHook hook);
+void check_lock_order(LockRank rank);
+void note_lock_released(LockRank rank);
+
 class Spinlock {
 public:
+    explicit Spinlock(LockRank rank) : rank_(rank) {}
+
     // Returns the interrupt flag to restore in unlock.
     uint64_t lock() {
         uint64_t flags = save_and_disable_interrupts();
+#ifdef TESSERA_LOCK_CHECKS
+        check_lock_order(rank_);
+#endif
         while (__atomic_exchange_n(&locked_, true, __ATOMIC_ACQUIRE)) {
             while (__atomic_load_n(&locked_, __ATOMIC_RELAXED)) __builtin_ia32_pause();
         }
@@ -20,6 +43,9 @@ public:
     }
     void unlock(uint64_t flags) {
         __atomic_store_n(&locked_, false, __ATOMIC_RELEASE);
+#ifdef TESSERA_LOCK_CHECKS
+        note_lock_released(rank_);
+#endif
         restore_interrupts(flags);
     }
     bool is_locked() const { return __atomic_load_n(&locked_, __ATOMIC_RELAXED); }
@@ -43,11 +69,13 @@ private:
     }
 
     bool locked_ = false;
+    LockRank rank_;
 };
 
 template <typename T> class SpinlockProtected {
 public:
-    template <typename... Args> explicit SpinlockProtected(Args&&... arguments) : value_(forward<Args>(arguments)...) {}
+    template <typename... Args>
+    explicit SpinlockProtected(LockRank rank, Args&&... arguments) : lock_(rank), value_(forward<Args>(arguments)...) {}
 
     template <typename F> auto with(F&& function) -> decltype(function(*static_cast<T*>(nullptr))) {
         uint64_t flags = lock_.lock();

@@ -19,7 +19,7 @@ void* grow(size_t& bytes) {
 
 void release(void* chunk, size_t bytes) { free_contiguous_frames(virtual_to_physical(chunk), bytes / page_size); }
 
-lib::SpinlockProtected<Heap> heap(grow, release);
+lib::SpinlockProtected<Heap> heap(lib::LockRank::heap, grow, release);
 
 }  // namespace
 

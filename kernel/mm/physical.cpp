@@ -20,7 +20,7 @@ struct PhysicalMemory {
     uint16_t* references = nullptr;  // per frame
 };
 
-lib::SpinlockProtected<PhysicalMemory> memory;
+lib::SpinlockProtected<PhysicalMemory> memory(lib::LockRank::physical_memory);
 
 // Page tables for the physmap: one PDPT, and 2 MiB pages in as many page
 // directories as memory needs (static: they exist before any allocator).

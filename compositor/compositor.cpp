@@ -22,23 +22,21 @@ void send_done_and_destroy(wl_list* list) {
     wl_resource *resource, *next;
     wl_resource_for_each_safe(resource, next, list) {
         wl_callback_send_done(resource, time);
-        wl_resource_destroy(resource); // its destroy handler unlinks it
+        wl_resource_destroy(resource);  // its destroy handler unlinks it
     }
 }
 
-} // namespace
+}  // namespace
 
 Compositor::Compositor(wl_event_loop* loop, Display& display, SceneSource& scene)
-    : loop_(loop), display_(display), scene_(scene),
-      buffer_frame_(size_t(display.buffer_count()), 0) {
+    : loop_(loop), display_(display), scene_(scene), buffer_frame_(size_t(display.buffer_count()), 0) {
     wl_list_init(&queued_callbacks_);
     wl_list_init(&inflight_callbacks_);
     damage_all();
 }
 
 Compositor::~Compositor() {
-    if (idle_source_)
-        wl_event_source_remove(idle_source_);
+    if (idle_source_) wl_event_source_remove(idle_source_);
     // Unlink callbacks still queued; their resources die with their clients.
     wl_resource *resource, *next;
     wl_resource_for_each_safe(resource, next, &queued_callbacks_) {
@@ -54,13 +52,14 @@ Compositor::~Compositor() {
 void Compositor::damage(const Region& output_region) {
     Region clipped = output_region;
     clipped.intersect(Rect{0, 0, display_.size().width, display_.size().height});
-    if (clipped.empty())
-        return;
+    if (clipped.empty()) return;
     damage_.unite(clipped);
     schedule_repaint();
 }
 
-void Compositor::damage_all() { damage(Rect{0, 0, display_.size().width, display_.size().height}); }
+void Compositor::damage_all() {
+    damage(Rect{0, 0, display_.size().width, display_.size().height});
+}
 
 void Compositor::forget_buffer_contents() {
     std::fill(buffer_frame_.begin(), buffer_frame_.end(), 0);
@@ -78,8 +77,7 @@ void Compositor::output_resized() {
 }
 
 void Compositor::schedule_repaint() {
-    if (state_ != State::Idle || idle_source_)
-        return;
+    if (state_ != State::Idle || idle_source_) return;
     idle_source_ = wl_event_loop_add_idle(loop_, &Compositor::on_idle, this);
 }
 
@@ -94,7 +92,9 @@ void Compositor::add_frame_callback(wl_resource* callback) {
     schedule_repaint();
 }
 
-pixman_image_t* Compositor::front_buffer() { return front_ < 0 ? nullptr : display_.buffer(front_); }
+pixman_image_t* Compositor::front_buffer() {
+    return front_ < 0 ? nullptr : display_.buffer(front_);
+}
 
 void Compositor::diff_layers(const std::vector<SceneLayer>& layers) {
     std::unordered_map<const void*, Rect> current;
@@ -110,22 +110,19 @@ void Compositor::diff_layers(const std::vector<SceneLayer>& layers) {
         }
     }
     for (const auto& [key, bounds] : previous_bounds_) {
-        if (!current.count(key))
-            damage_.unite(bounds);
+        if (!current.count(key)) damage_.unite(bounds);
     }
     previous_bounds_ = std::move(current);
 }
 
 void Compositor::repaint() {
-    if (state_ != State::Idle)
-        return;
+    if (state_ != State::Idle) return;
     std::vector<SceneLayer> layers;
     scene_.collect_layers(layers);
     diff_layers(layers);
     Rect full{0, 0, display_.size().width, display_.size().height};
     damage_.intersect(full);
-    if (damage_.empty() && wl_list_empty(&queued_callbacks_))
-        return;
+    if (damage_.empty() && wl_list_empty(&queued_callbacks_)) return;
 
     ++frame_;
     int index = next_buffer_;
@@ -137,8 +134,7 @@ void Compositor::repaint() {
 
     std::vector<RenderLayer> render_layers;
     render_layers.reserve(layers.size());
-    for (SceneLayer& layer : layers)
-        render_layers.push_back({layer.bounds, std::move(layer.opaque), layer.image});
+    for (SceneLayer& layer : layers) render_layers.push_back({layer.bounds, std::move(layer.opaque), layer.image});
     // Render whole merged rectangles: they are what the display copies, and
     // every pixel in them must be right in this buffer.
     std::vector<Rect> rects = merge_damage(repaint_region);
@@ -150,8 +146,7 @@ void Compositor::repaint() {
     buffer_frame_[size_t(index)] = frame_;
     ++stats_.frames;
     stats_.damaged_pixels += damage_.area();
-    for (const Rect& r : present_rects)
-        stats_.presented_pixels += r.area();
+    for (const Rect& r : present_rects) stats_.presented_pixels += r.area();
     damage_.clear();
 
     wl_list_insert_list(inflight_callbacks_.prev, &queued_callbacks_);
@@ -170,4 +165,4 @@ void Compositor::present_done() {
     schedule_repaint();
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -36,8 +36,8 @@ public:
 
 struct CompositorStats {
     uint64_t frames = 0;
-    int64_t damaged_pixels = 0;   // what the scene said changed
-    int64_t presented_pixels = 0; // what was sent to the display
+    int64_t damaged_pixels = 0;    // what the scene said changed
+    int64_t presented_pixels = 0;  // what was sent to the display
 };
 
 class Compositor {
@@ -88,14 +88,14 @@ private:
     Region damage_;
     State state_ = State::Idle;
     wl_event_source* idle_source_ = nullptr;
-    std::vector<uint64_t> buffer_frame_; // frame each buffer last received (0: never)
+    std::vector<uint64_t> buffer_frame_;  // frame each buffer last received (0: never)
     uint64_t frame_ = 0;
     int next_buffer_ = 0;
     int front_ = -1;
     std::unordered_map<const void*, Rect> previous_bounds_;
-    wl_list queued_callbacks_;   // committed, not yet rendered
-    wl_list inflight_callbacks_; // rendered, waiting for the present
+    wl_list queued_callbacks_;    // committed, not yet rendered
+    wl_list inflight_callbacks_;  // rendered, waiting for the present
     CompositorStats stats_;
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

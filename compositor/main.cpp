@@ -1,9 +1,9 @@
 // uiserver: setup only. Parses the command line, opens the Wayland socket,
 // the output and the control socket, then runs the event loop.
 #include "control/control_socket.h"
-#include "input/seat.h"
 #include "input/cursor.h"
 #include "input/input_service_source.h"
+#include "input/seat.h"
 #include "output/display_service_output.h"
 #include "output/memory_display.h"
 #include "output/png.h"
@@ -66,8 +66,7 @@ bool parse(int argc, char** argv, Options* o) {
             o->resources = v;
         } else if (a == "--client-memory-mb" && (v = value())) {
             o->client_memory_mb = std::atoi(v);
-            if (o->client_memory_mb < 1)
-                return false;
+            if (o->client_memory_mb < 1) return false;
         } else if (a == "--refresh-ms" && (v = value())) {
             o->refresh_ms = std::atoi(v);
         } else if (a == "--size" && (v = value())) {
@@ -84,8 +83,7 @@ bool parse(int argc, char** argv, Options* o) {
 // The cursor image from resources/, as premultiplied ARGB.
 bool load_cursor(const std::string& path, std::vector<uint32_t>* pixels, Size* size) {
     pixman_image_t* image = read_png(path);
-    if (!image)
-        return false;
+    if (!image) return false;
     size->width = std::min(pixman_image_get_width(image), 64);
     size->height = std::min(pixman_image_get_height(image), 64);
     const uint32_t* data = pixman_image_get_data(image);
@@ -103,7 +101,7 @@ bool load_cursor(const std::string& path, std::vector<uint32_t>* pixels, Size* s
 
 wl_display* g_display = nullptr;
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     Options options;
@@ -176,7 +174,7 @@ int main(int argc, char** argv) {
         server.on_output_resized = [&input](Size size) { input->set_output_size(size); };
     }
 
-    CursorImage theme_cursor; // hotspot 0,0: the arrow's tip
+    CursorImage theme_cursor;  // hotspot 0,0: the arrow's tip
     if (load_cursor(options.resources + "/cursors/default.png", &theme_cursor.argb, &theme_cursor.size))
         server.cursor().set_theme(theme_cursor);
     else
@@ -191,22 +189,19 @@ int main(int argc, char** argv) {
     // Screenshots: the scanout buffer the display shows, with the cursor
     // drawn in when asked (it is a hardware cursor, not part of the frame).
     auto screenshot = [&](const std::string& path, bool with_cursor) -> std::string {
-        if (service_output)
-            return service_output->write_png(path, with_cursor);
+        if (service_output) return service_output->write_png(path, with_cursor);
         pixman_image_t* front = server.compositor().front_buffer();
-        if (!front)
-            return "nothing presented yet";
-        pixman_image_t* shot = pixman_image_create_bits(PIXMAN_x8r8g8b8, options.size.width, options.size.height,
-                                                        nullptr, 0);
+        if (!front) return "nothing presented yet";
+        pixman_image_t* shot =
+            pixman_image_create_bits(PIXMAN_x8r8g8b8, options.size.width, options.size.height, nullptr, 0);
         pixman_image_composite32(PIXMAN_OP_SRC, front, nullptr, shot, 0, 0, 0, 0, 0, 0, options.size.width,
                                  options.size.height);
         CursorImage c = server.cursor().current();
         if (with_cursor && !c.argb.empty()) {
-            pixman_image_t* cursor = pixman_image_create_bits(PIXMAN_a8r8g8b8, c.size.width, c.size.height,
-                                                              c.argb.data(), c.size.width * 4);
-            pixman_image_composite32(PIXMAN_OP_OVER, cursor, nullptr, shot, 0, 0, 0, 0,
-                                     cursor_position.x - c.hotspot.x, cursor_position.y - c.hotspot.y,
-                                     c.size.width, c.size.height);
+            pixman_image_t* cursor =
+                pixman_image_create_bits(PIXMAN_a8r8g8b8, c.size.width, c.size.height, c.argb.data(), c.size.width * 4);
+            pixman_image_composite32(PIXMAN_OP_OVER, cursor, nullptr, shot, 0, 0, 0, 0, cursor_position.x - c.hotspot.x,
+                                     cursor_position.y - c.hotspot.y, c.size.width, c.size.height);
             pixman_image_unref(cursor);
         }
         std::string error;
@@ -216,8 +211,7 @@ int main(int argc, char** argv) {
     };
     ControlSocket control(server, screenshot);
     if (!options.control_path.empty() && !control.listen(options.control_path)) {
-        std::fprintf(stderr, "uiserver: cannot listen on %s: %s\n", options.control_path.c_str(),
-                     std::strerror(errno));
+        std::fprintf(stderr, "uiserver: cannot listen on %s: %s\n", options.control_path.c_str(), std::strerror(errno));
         return 1;
     }
 

@@ -11,7 +11,7 @@
 namespace tessera::ui {
 
 Server::Server(wl_display* wayland_display) : display_(wayland_display) {
-    wl_display_init_shm(display_); // ARGB8888 and XRGB8888
+    wl_display_init_shm(display_);  // ARGB8888 and XRGB8888
     Surface::create_global(*this);
     create_subcompositor_global(*this);
     create_xdg_shell_global(*this);
@@ -50,8 +50,7 @@ void Server::surface_destroyed(Surface& surface) {
 }
 
 void Server::cursor_moved(Point position) {
-    if (cursor_listener_)
-        cursor_listener_(position);
+    if (cursor_listener_) cursor_listener_(position);
 }
 
 void Server::output_resized(Size size) {
@@ -59,17 +58,14 @@ void Server::output_resized(Size size) {
     compositor_->output_resized();
     send_output_mode(*this);
     wm_.relayout_maximized();
-    if (on_output_resized)
-        on_output_resized(size);
+    if (on_output_resized) on_output_resized(size);
 }
 
 bool Server::charge_image_bytes(wl_client* client, int64_t bytes) {
     int64_t& total = client_image_bytes_[client];
-    if (bytes > 0 && total + bytes > client_image_budget_)
-        return false;
+    if (bytes > 0 && total + bytes > client_image_budget_) return false;
     total += bytes;
-    if (total <= 0)
-        client_image_bytes_.erase(client);
+    if (total <= 0) client_image_bytes_.erase(client);
     return true;
 }
 
@@ -79,8 +75,7 @@ void Server::dispatch(int timeout_ms) {
 }
 
 void Server::run() {
-    while (running_)
-        dispatch(-1);
+    while (running_) dispatch(-1);
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

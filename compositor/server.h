@@ -51,7 +51,7 @@ public:
     // clients and input scaling follow.
     void output_resized(Size size);
     std::vector<wl_resource*>& output_resources() { return output_resources_; }
-    std::function<void(Size)> on_output_resized; // for main (input scaling)
+    std::function<void(Size)> on_output_resized;  // for main (input scaling)
 
     // From the seat: the pointer moved (the hardware cursor follows).
     void cursor_moved(Point position);
@@ -85,4 +85,4 @@ private:
     bool running_ = true;
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -24,15 +24,13 @@ public:
             images_.push_back(pixman_image_create_bits(PIXMAN_x8r8g8b8, size.width, size.height, nullptr, 0));
     }
     ~InstantDisplay() override {
-        for (auto* i : images_)
-            pixman_image_unref(i);
+        for (auto* i : images_) pixman_image_unref(i);
     }
     Size size() const override { return size_; }
     int buffer_count() const override { return 2; }
     pixman_image_t* buffer(int index) override { return images_[size_t(index)]; }
     void present(int, const std::vector<Rect>& damage, std::function<void()> done) override {
-        for (const Rect& r : damage)
-            presented += r.area();
+        for (const Rect& r : damage) presented += r.area();
         done();
     }
     void set_cursor(const std::vector<uint32_t>&, Size, Point) override {}
@@ -47,8 +45,7 @@ private:
 pixman_image_t* solid(pixman_format_code_t format, int w, int h, uint32_t argb) {
     pixman_image_t* image = pixman_image_create_bits(format, w, h, nullptr, 0);
     uint32_t* p = pixman_image_get_data(image);
-    for (int i = 0; i < w * h; ++i)
-        p[i] = argb;
+    for (int i = 0; i < w * h; ++i) p[i] = argb;
     return image;
 }
 
@@ -60,12 +57,10 @@ struct Scene : SceneSource {
     };
     std::vector<Item> items;
     void collect_layers(std::vector<SceneLayer>& out) override {
-        for (Item& i : items)
-            out.push_back({&i, i.bounds, i.opaque ? Region(i.bounds) : Region(), i.image});
+        for (Item& i : items) out.push_back({&i, i.bounds, i.opaque ? Region(i.bounds) : Region(), i.image});
     }
     ~Scene() override {
-        for (Item& i : items)
-            pixman_image_unref(i.image);
+        for (Item& i : items) pixman_image_unref(i.image);
     }
 };
 
@@ -81,7 +76,7 @@ struct Fixture {
         scene.items.push_back({{300, 200, 720, 432}, true, solid(PIXMAN_x8r8g8b8, 720, 432, 0xff101010)});
         scene.items.push_back({{960, 540, 16, 24}, false, solid(PIXMAN_a8r8g8b8, 16, 24, 0xff000000)});
         compositor = std::make_unique<Compositor>(loop, display, scene);
-        compositor->repaint_now(); // the first, full frame
+        compositor->repaint_now();  // the first, full frame
         // Prime the second buffer's history as well.
         compositor->damage_all();
         compositor->repaint_now();
@@ -159,6 +154,6 @@ void BM_ScatteredSmallDamage(benchmark::State& state) {
 }
 BENCHMARK(BM_ScatteredSmallDamage);
 
-} // namespace
+}  // namespace
 
 BENCHMARK_MAIN();

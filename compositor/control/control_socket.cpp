@@ -22,7 +22,7 @@ constexpr size_t kMaxLine = 4096;
 // never longer than this (a client redrawing continuously keeps it busy).
 constexpr int kScreenshotSettleMs = 500;
 constexpr int kTimerMs = 2;
-} // namespace
+}  // namespace
 
 struct ControlSocket::Connection {
     int fd = -1;
@@ -35,12 +35,9 @@ ControlSocket::ControlSocket(Server& server, ScreenshotFn screenshot)
     : server_(server), screenshot_(std::move(screenshot)) {}
 
 ControlSocket::~ControlSocket() {
-    while (!connections_.empty())
-        drop(connections_.back().get());
-    if (screenshot_timer_)
-        wl_event_source_remove(screenshot_timer_);
-    if (listen_source_)
-        wl_event_source_remove(listen_source_);
+    while (!connections_.empty()) drop(connections_.back().get());
+    if (screenshot_timer_) wl_event_source_remove(screenshot_timer_);
+    if (listen_source_) wl_event_source_remove(listen_source_);
     if (listen_fd_ >= 0) {
         close(listen_fd_);
         unlink(path_.c_str());
@@ -56,8 +53,7 @@ bool ControlSocket::listen(const std::string& path) {
     }
     std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0)
-        return false;
+    if (fd < 0) return false;
     unlink(path.c_str());
     if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 8) != 0) {
         int saved = errno;
@@ -75,13 +71,12 @@ bool ControlSocket::listen(const std::string& path) {
 int ControlSocket::on_accept(int fd, uint32_t, void* data) {
     auto* self = static_cast<ControlSocket*>(data);
     int client = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-    if (client < 0)
-        return 0;
+    if (client < 0) return 0;
     auto c = std::make_unique<Connection>();
     c->fd = client;
     c->owner = self;
-    c->source = wl_event_loop_add_fd(self->server_.loop(), client, WL_EVENT_READABLE, &ControlSocket::on_readable,
-                                     c.get());
+    c->source =
+        wl_event_loop_add_fd(self->server_.loop(), client, WL_EVENT_READABLE, &ControlSocket::on_readable, c.get());
     self->connections_.push_back(std::move(c));
     return 0;
 }
@@ -90,8 +85,7 @@ void ControlSocket::drop(Connection* c) {
     pending_shots_.erase(std::remove_if(pending_shots_.begin(), pending_shots_.end(),
                                         [&](const PendingShot& p) { return p.connection == c; }),
                          pending_shots_.end());
-    if (c->source)
-        wl_event_source_remove(c->source);
+    if (c->source) wl_event_source_remove(c->source);
     close(c->fd);
     connections_.erase(std::remove_if(connections_.begin(), connections_.end(),
                                       [&](const std::unique_ptr<Connection>& p) { return p.get() == c; }),
@@ -104,8 +98,7 @@ int ControlSocket::on_readable(int fd, uint32_t mask, void* data) {
     char buffer[1024];
     ssize_t n = read(fd, buffer, sizeof buffer);
     if (n <= 0 || (mask & (WL_EVENT_HANGUP | WL_EVENT_ERROR))) {
-        if (n < 0 && (errno == EAGAIN || errno == EINTR))
-            return 0;
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) return 0;
         self->drop(c);
         return 0;
     }
@@ -116,8 +109,7 @@ int ControlSocket::on_readable(int fd, uint32_t mask, void* data) {
         c->input.erase(0, newline + 1);
         self->handle_line(*c, line);
     }
-    if (c->input.size() > kMaxLine)
-        self->drop(c);
+    if (c->input.size() > kMaxLine) self->drop(c);
     return 0;
 }
 
@@ -147,8 +139,7 @@ void ControlSocket::service_pending_screenshots(bool force) {
         }
     }
     pending_shots_ = std::move(still);
-    if (!pending_shots_.empty())
-        wl_event_source_timer_update(screenshot_timer_, kTimerMs);
+    if (!pending_shots_.empty()) wl_event_source_timer_update(screenshot_timer_, kTimerMs);
 }
 
 namespace {
@@ -184,12 +175,11 @@ std::string frame_text(const Rect& r) {
 // Titles may contain anything; keep the reply one line and tab-separated.
 std::string field(const std::string& s) {
     std::string out;
-    for (char c : s)
-        out += (c == '\t' || c == '\n' || c == '\r') ? ' ' : c;
+    for (char c : s) out += (c == '\t' || c == '\n' || c == '\r') ? ' ' : c;
     return out;
 }
 
-} // namespace
+}  // namespace
 
 void ControlSocket::handle_line(Connection& c, const std::string& line) {
     std::istringstream in(line);
@@ -199,8 +189,7 @@ void ControlSocket::handle_line(Connection& c, const std::string& line) {
     Seat& seat = server_.seat();
     auto window_arg = [&]() -> Window* {
         uint32_t id = 0;
-        if (!(in >> id))
-            return nullptr;
+        if (!(in >> id)) return nullptr;
         return wm.window_by_id(id);
     };
 
@@ -219,8 +208,7 @@ void ControlSocket::handle_line(Connection& c, const std::string& line) {
     } else if (command == "focus" || command == "close" || command == "minimize" || command == "restore" ||
                command == "maximize") {
         Window* w = window_arg();
-        if (!w)
-            return reply(c, "error no such window");
+        if (!w) return reply(c, "error no such window");
         if (command == "focus" || command == "restore")
             wm.restore(*w);
         else if (command == "close")
@@ -233,14 +221,12 @@ void ControlSocket::handle_line(Connection& c, const std::string& line) {
     } else if (command == "screenshot") {
         std::string path, option;
         in >> path >> option;
-        if (path.empty())
-            return reply(c, "error usage: screenshot PATH [cursor]");
+        if (path.empty()) return reply(c, "error usage: screenshot PATH [cursor]");
         pending_shots_.push_back({&c, path, option == "cursor", 0});
         service_pending_screenshots(false);
     } else if (command == "pointer-move") {
         int x = 0, y = 0;
-        if (!(in >> x >> y))
-            return reply(c, "error usage: pointer-move X Y");
+        if (!(in >> x >> y)) return reply(c, "error usage: pointer-move X Y");
         seat.pointer_motion({x, y});
         reply(c, "ok");
     } else if (command == "pointer-button") {
@@ -253,8 +239,7 @@ void ControlSocket::handle_line(Connection& c, const std::string& line) {
         reply(c, "ok");
     } else if (command == "pointer-axis") {
         int v = 0, h = 0;
-        if (!(in >> v >> h))
-            return reply(c, "error usage: pointer-axis VERTICAL HORIZONTAL");
+        if (!(in >> v >> h)) return reply(c, "error usage: pointer-axis VERTICAL HORIZONTAL");
         seat.pointer_axis(v, h);
         reply(c, "ok");
     } else if (command == "key") {
@@ -278,4 +263,4 @@ void ControlSocket::handle_line(Connection& c, const std::string& line) {
     }
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -53,4 +53,4 @@ private:
     std::vector<PendingShot> pending_shots_;
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -8,7 +8,7 @@
 namespace tessera::ui {
 
 namespace {
-constexpr int kMaxCursor = 64; // the display protocol's limit
+constexpr int kMaxCursor = 64;  // the display protocol's limit
 }
 
 void Cursor::set_theme(CursorImage image) {
@@ -16,11 +16,17 @@ void Cursor::set_theme(CursorImage image) {
     show_theme();
 }
 
-void Cursor::show_theme() { show(theme_); }
+void Cursor::show_theme() {
+    show(theme_);
+}
 
-void Cursor::hide() { show(CursorImage{}); }
+void Cursor::hide() {
+    show(CursorImage{});
+}
 
-void Cursor::resend() { display_.set_cursor(current_.argb, current_.size, current_.hotspot); }
+void Cursor::resend() {
+    display_.set_cursor(current_.argb, current_.size, current_.hotspot);
+}
 
 void Cursor::show_surface(const Surface& surface, Point hotspot) {
     CursorImage image;
@@ -43,10 +49,9 @@ void Cursor::show_surface(const Surface& surface, Point hotspot) {
 }
 
 void Cursor::show(const CursorImage& image) {
-    if (image.argb == current_.argb && image.size == current_.size && image.hotspot == current_.hotspot)
-        return;
+    if (image.argb == current_.argb && image.size == current_.size && image.hotspot == current_.hotspot) return;
     current_ = image;
     display_.set_cursor(image.argb, image.size, image.hotspot);
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -13,7 +13,7 @@ class Display;
 class Surface;
 
 struct CursorImage {
-    std::vector<uint32_t> argb; // premultiplied, size.width * size.height
+    std::vector<uint32_t> argb;  // premultiplied, size.width * size.height
     Size size;
     Point hotspot;
 };
@@ -42,4 +42,4 @@ private:
     CursorImage current_;
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -32,10 +32,8 @@ void InputServiceSource::listen() {
 }
 
 InputServiceSource::~InputServiceSource() {
-    if (source_)
-        wl_event_source_remove(source_);
-    if (reconnect_timer_)
-        wl_event_source_remove(reconnect_timer_);
+    if (source_) wl_event_source_remove(source_);
+    if (reconnect_timer_) wl_event_source_remove(reconnect_timer_);
 }
 
 int InputServiceSource::on_readable(int, uint32_t, void* data) {
@@ -45,8 +43,7 @@ int InputServiceSource::on_readable(int, uint32_t, void* data) {
         wl_event_source_remove(self->source_);
         self->source_ = nullptr;
         wl_event_source_timer_update(self->reconnect_timer_, 100);
-        if (self->on_lost)
-            self->on_lost(result.error().message);
+        if (self->on_lost) self->on_lost(result.error().message);
     }
     return 0;
 }
@@ -60,8 +57,7 @@ int InputServiceSource::on_reconnect_timer(void* data) {
     }
     self->client_ = std::make_unique<input::Client>(std::move(*client));
     self->listen();
-    if (self->on_reconnected)
-        self->on_reconnected();
+    if (self->on_reconnected) self->on_reconnected();
     return 0;
 }
 
@@ -88,7 +84,7 @@ void InputServiceSource::apply(const input::Frame& frame) {
             position.y += e.value;
             moved = true;
         } else if (e.type == EV_REL && e.code == REL_WHEEL) {
-            wheel -= e.value; // evdev: positive is away from the user; Wayland: positive scrolls down
+            wheel -= e.value;  // evdev: positive is away from the user; Wayland: positive scrolls down
         } else if (e.type == EV_REL && e.code == REL_HWHEEL) {
             hwheel += e.value;
         } else if (e.type == EV_ABS && e.code == ABS_X) {
@@ -104,10 +100,9 @@ void InputServiceSource::apply(const input::Frame& frame) {
         position.y = std::clamp(position.y, 0, output_.height - 1);
         seat_.pointer_motion(position);
     }
-    if (wheel || hwheel)
-        seat_.pointer_axis(wheel, hwheel);
+    if (wheel || hwheel) seat_.pointer_axis(wheel, hwheel);
     for (const input::InputEvent& e : frame.events) {
-        if (e.type != EV_KEY || e.value == 2) // autorepeat is the client's job
+        if (e.type != EV_KEY || e.value == 2)  // autorepeat is the client's job
             continue;
         if (e.code >= BTN_MOUSE && e.code < BTN_JOYSTICK)
             seat_.pointer_button(e.code, e.value != 0);
@@ -116,4 +111,4 @@ void InputServiceSource::apply(const input::Frame& frame) {
     }
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -47,4 +47,4 @@ private:
     wl_event_source* source_ = nullptr;
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

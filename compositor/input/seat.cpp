@@ -6,8 +6,8 @@
 #include "server.h"
 #include "wm/window_manager.h"
 
-#include <linux/input-event-codes.h>
 #include <fcntl.h>
+#include <linux/input-event-codes.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <wayland-server-protocol.h>
@@ -33,12 +33,11 @@ private:
     Surface* surface_;
 };
 
-
 namespace {
 
 constexpr int kSeatVersion = 7;
-constexpr int32_t kRepeatRate = 25;   // per second
-constexpr int32_t kRepeatDelay = 600; // ms
+constexpr int32_t kRepeatRate = 25;    // per second
+constexpr int32_t kRepeatDelay = 600;  // ms
 constexpr int kMinWindowSize = 32;
 
 uint32_t now_ms() {
@@ -47,18 +46,21 @@ uint32_t now_ms() {
     return uint32_t(ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
-Seat* seat_of(wl_resource* r) { return static_cast<Seat*>(wl_resource_get_user_data(r)); }
+Seat* seat_of(wl_resource* r) {
+    return static_cast<Seat*>(wl_resource_get_user_data(r));
+}
 
 void remove_from(std::vector<wl_resource*>& list, wl_resource* r) {
     list.erase(std::remove(list.begin(), list.end(), r), list.end());
 }
 
-void release(wl_client*, wl_resource* r) { wl_resource_destroy(r); }
+void release(wl_client*, wl_resource* r) {
+    wl_resource_destroy(r);
+}
 
 const struct wl_pointer_interface kPointerImpl = {
     [](wl_client*, wl_resource* r, uint32_t serial, wl_resource* surface, int32_t x, int32_t y) {
-        if (Seat* seat = seat_of(r))
-            seat->set_cursor(r, serial, surface, x, y);
+        if (Seat* seat = seat_of(r)) seat->set_cursor(r, serial, surface, x, y);
     },
     release,
 };
@@ -72,16 +74,14 @@ const struct wl_seat_interface kSeatImpl = {
         // No touch device: the capability is never advertised, but the
         // request must still create an object.
         wl_resource* touch = wl_resource_create(client, &wl_touch_interface, wl_resource_get_version(r), id);
-        if (touch)
-            wl_resource_set_implementation(touch, nullptr, nullptr, nullptr);
+        if (touch) wl_resource_set_implementation(touch, nullptr, nullptr, nullptr);
     },
     release,
 };
 
 int create_keymap_fd(const std::string& text) {
     int fd = memfd_create("tessera-keymap", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     size_t size = text.size() + 1;
     if (ftruncate(fd, off_t(size)) != 0 || write(fd, text.c_str(), size) != ssize_t(size)) {
         close(fd);
@@ -92,7 +92,7 @@ int create_keymap_fd(const std::string& text) {
     return fd;
 }
 
-} // namespace
+}  // namespace
 
 Seat::Seat(Server& server) : server_(server) {
     xkb_context_ = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
@@ -118,12 +118,9 @@ Seat::Seat(Server& server) : server_(server) {
 }
 
 Seat::~Seat() {
-    for (wl_resource* r : pointers_)
-        wl_resource_set_user_data(r, nullptr);
-    for (wl_resource* r : keyboards_)
-        wl_resource_set_user_data(r, nullptr);
-    if (keymap_fd_ >= 0)
-        close(keymap_fd_);
+    for (wl_resource* r : pointers_) wl_resource_set_user_data(r, nullptr);
+    for (wl_resource* r : keyboards_) wl_resource_set_user_data(r, nullptr);
+    if (keymap_fd_ >= 0) close(keymap_fd_);
     xkb_state_unref(xkb_state_);
     xkb_keymap_unref(keymap_);
     xkb_context_unref(xkb_context_);
@@ -137,8 +134,7 @@ void Seat::bind(wl_client* client, uint32_t version, uint32_t id) {
     }
     wl_resource_set_implementation(r, &kSeatImpl, this, nullptr);
     wl_seat_send_capabilities(r, WL_SEAT_CAPABILITY_POINTER | WL_SEAT_CAPABILITY_KEYBOARD);
-    if (version >= WL_SEAT_NAME_SINCE_VERSION)
-        wl_seat_send_name(r, "seat0");
+    if (version >= WL_SEAT_NAME_SINCE_VERSION) wl_seat_send_name(r, "seat0");
 }
 
 void Seat::get_pointer(wl_resource* seat, uint32_t id) {
@@ -149,15 +145,13 @@ void Seat::get_pointer(wl_resource* seat, uint32_t id) {
         return;
     }
     wl_resource_set_implementation(r, &kPointerImpl, this, [](wl_resource* res) {
-        if (Seat* s = seat_of(res))
-            remove_from(s->pointers_, res);
+        if (Seat* s = seat_of(res)) remove_from(s->pointers_, res);
     });
     pointers_.push_back(r);
     if (pointer_focus_ && pointer_focus_->client() == client) {
         wl_pointer_send_enter(r, wl_display_next_serial(server_.display()), pointer_focus_->resource(),
                               wl_fixed_from_int(pointer_local_.x), wl_fixed_from_int(pointer_local_.y));
-        if (wl_resource_get_version(r) >= WL_POINTER_FRAME_SINCE_VERSION)
-            wl_pointer_send_frame(r);
+        if (wl_resource_get_version(r) >= WL_POINTER_FRAME_SINCE_VERSION) wl_pointer_send_frame(r);
     }
 }
 
@@ -169,12 +163,10 @@ void Seat::get_keyboard(wl_resource* seat, uint32_t id) {
         return;
     }
     wl_resource_set_implementation(r, &kKeyboardImpl, this, [](wl_resource* res) {
-        if (Seat* s = seat_of(res))
-            remove_from(s->keyboards_, res);
+        if (Seat* s = seat_of(res)) remove_from(s->keyboards_, res);
     });
     keyboards_.push_back(r);
-    if (keymap_fd_ >= 0)
-        wl_keyboard_send_keymap(r, WL_KEYBOARD_KEYMAP_FORMAT_XKB_V1, keymap_fd_, keymap_size_);
+    if (keymap_fd_ >= 0) wl_keyboard_send_keymap(r, WL_KEYBOARD_KEYMAP_FORMAT_XKB_V1, keymap_fd_, keymap_size_);
     if (wl_resource_get_version(r) >= WL_KEYBOARD_REPEAT_INFO_SINCE_VERSION)
         wl_keyboard_send_repeat_info(r, kRepeatRate, kRepeatDelay);
     if (keyboard_focus_ && keyboard_focus_->client() == client) {
@@ -190,16 +182,14 @@ void Seat::get_keyboard(wl_resource* seat, uint32_t id) {
 std::vector<wl_resource*> Seat::resources_for(std::vector<wl_resource*>& list, wl_client* client) {
     std::vector<wl_resource*> out;
     for (wl_resource* r : list)
-        if (wl_resource_get_client(r) == client)
-            out.push_back(r);
+        if (wl_resource_get_client(r) == client) out.push_back(r);
     return out;
 }
 
 void Seat::set_cursor(wl_resource* pointer, uint32_t, wl_resource* surface_resource, int32_t hx, int32_t hy) {
     // Only the client the pointer is over may set its image.
     // FIXME: the serial is not checked against that client's latest enter.
-    if (!pointer_focus_ || pointer_focus_->client() != wl_resource_get_client(pointer))
-        return;
+    if (!pointer_focus_ || pointer_focus_->client() != wl_resource_get_client(pointer)) return;
     if (!surface_resource) {
         cursor_surface_ = nullptr;
         server_.cursor().hide();
@@ -209,8 +199,7 @@ void Seat::set_cursor(wl_resource* pointer, uint32_t, wl_resource* surface_resou
     auto it = cursor_roles_.find(surface);
     if (it == cursor_roles_.end()) {
         auto role = std::make_unique<CursorRole>(*this, surface);
-        if (!surface->set_role("wl_pointer-cursor", role.get(), pointer, WL_POINTER_ERROR_ROLE))
-            return;
+        if (!surface->set_role("wl_pointer-cursor", role.get(), pointer, WL_POINTER_ERROR_ROLE)) return;
         it = cursor_roles_.emplace(surface, std::move(role)).first;
     }
     cursor_surface_ = surface;
@@ -219,8 +208,7 @@ void Seat::set_cursor(wl_resource* pointer, uint32_t, wl_resource* surface_resou
 }
 
 void Seat::cursor_committed(Surface& surface) {
-    if (cursor_surface_ == &surface)
-        server_.cursor().show_surface(surface, cursor_hotspot_);
+    if (cursor_surface_ == &surface) server_.cursor().show_surface(surface, cursor_hotspot_);
 }
 
 void Seat::cursor_surface_gone(Surface* surface) {
@@ -239,8 +227,7 @@ void Seat::set_pointer_focus(Surface* surface, Point local) {
             pointer_local_ = local;
             for (wl_resource* r : resources_for(pointers_, surface->client())) {
                 wl_pointer_send_motion(r, now_ms(), wl_fixed_from_int(local.x), wl_fixed_from_int(local.y));
-                if (wl_resource_get_version(r) >= WL_POINTER_FRAME_SINCE_VERSION)
-                    wl_pointer_send_frame(r);
+                if (wl_resource_get_version(r) >= WL_POINTER_FRAME_SINCE_VERSION) wl_pointer_send_frame(r);
             }
         }
         return;
@@ -249,8 +236,7 @@ void Seat::set_pointer_focus(Surface* surface, Point local) {
     if (pointer_focus_) {
         for (wl_resource* r : resources_for(pointers_, pointer_focus_->client())) {
             wl_pointer_send_leave(r, serial, pointer_focus_->resource());
-            if (wl_resource_get_version(r) >= WL_POINTER_FRAME_SINCE_VERSION)
-                wl_pointer_send_frame(r);
+            if (wl_resource_get_version(r) >= WL_POINTER_FRAME_SINCE_VERSION) wl_pointer_send_frame(r);
         }
     }
     pointer_focus_ = surface;
@@ -262,8 +248,7 @@ void Seat::set_pointer_focus(Surface* surface, Point local) {
         for (wl_resource* r : resources_for(pointers_, surface->client())) {
             wl_pointer_send_enter(r, serial, surface->resource(), wl_fixed_from_int(local.x),
                                   wl_fixed_from_int(local.y));
-            if (wl_resource_get_version(r) >= WL_POINTER_FRAME_SINCE_VERSION)
-                wl_pointer_send_frame(r);
+            if (wl_resource_get_version(r) >= WL_POINTER_FRAME_SINCE_VERSION) wl_pointer_send_frame(r);
         }
     }
 }
@@ -292,14 +277,10 @@ void Seat::pointer_motion(Point position) {
         Rect g = grab_window_->geometry();
         int w = g.width, h = g.height;
         Rect start_content = grab_start_frame_;
-        if (grab_edges_ & WL_SHELL_SURFACE_RESIZE_RIGHT)
-            w = start_content.width + dx;
-        if (grab_edges_ & WL_SHELL_SURFACE_RESIZE_BOTTOM)
-            h = start_content.height + dy;
-        if (grab_edges_ & WL_SHELL_SURFACE_RESIZE_LEFT)
-            w = start_content.width - dx;
-        if (grab_edges_ & WL_SHELL_SURFACE_RESIZE_TOP)
-            h = start_content.height - dy;
+        if (grab_edges_ & WL_SHELL_SURFACE_RESIZE_RIGHT) w = start_content.width + dx;
+        if (grab_edges_ & WL_SHELL_SURFACE_RESIZE_BOTTOM) h = start_content.height + dy;
+        if (grab_edges_ & WL_SHELL_SURFACE_RESIZE_LEFT) w = start_content.width - dx;
+        if (grab_edges_ & WL_SHELL_SURFACE_RESIZE_TOP) h = start_content.height - dy;
         wm.request_size(*grab_window_, {std::max(w, kMinWindowSize), std::max(h, kMinWindowSize)}, grab_edges_);
         return;
     }
@@ -309,13 +290,11 @@ void Seat::pointer_motion(Point position) {
 void Seat::pointer_button(uint32_t button, bool pressed) {
     WindowManager& wm = server_.window_manager();
     if (pressed) {
-        if (std::find(buttons_down_.begin(), buttons_down_.end(), button) != buttons_down_.end())
-            return;
+        if (std::find(buttons_down_.begin(), buttons_down_.end(), button) != buttons_down_.end()) return;
         buttons_down_.push_back(button);
     } else {
         auto it = std::find(buttons_down_.begin(), buttons_down_.end(), button);
-        if (it == buttons_down_.end())
-            return;
+        if (it == buttons_down_.end()) return;
         buttons_down_.erase(it);
     }
 
@@ -343,10 +322,9 @@ void Seat::pointer_button(uint32_t button, bool pressed) {
         Window* window = wm.window_at(pointer_);
         Surface* under = wm.surface_at(pointer_, nullptr);
         if (window && (!under || wm.window_of(under) == window)) {
-            if (wm.focused() != window)
-                wm.focus(window);
-            bool super = xkb_state_ && xkb_state_mod_name_is_active(xkb_state_, XKB_MOD_NAME_LOGO,
-                                                                    XKB_STATE_MODS_EFFECTIVE) > 0;
+            if (wm.focused() != window) wm.focus(window);
+            bool super =
+                xkb_state_ && xkb_state_mod_name_is_active(xkb_state_, XKB_MOD_NAME_LOGO, XKB_STATE_MODS_EFFECTIVE) > 0;
             if (super && button == BTN_LEFT) {
                 begin_move(*window);
                 return;
@@ -356,18 +334,25 @@ void Seat::pointer_button(uint32_t button, bool pressed) {
             if (part != Part::None) {
                 buttons_down_.clear();
                 switch (part) {
-                case Part::Title:
-                    buttons_down_.push_back(button);
-                    begin_move(*window);
-                    break;
-                case Part::Close: wm.close(*window); break;
-                case Part::Maximize: wm.toggle_maximized(*window); break;
-                case Part::Minimize: wm.minimize(*window); break;
-                case Part::Border:
-                    buttons_down_.push_back(button);
-                    begin_resize(*window, wm.edges_at(*window, pointer_));
-                    break;
-                case Part::None: break;
+                    case Part::Title:
+                        buttons_down_.push_back(button);
+                        begin_move(*window);
+                        break;
+                    case Part::Close:
+                        wm.close(*window);
+                        break;
+                    case Part::Maximize:
+                        wm.toggle_maximized(*window);
+                        break;
+                    case Part::Minimize:
+                        wm.minimize(*window);
+                        break;
+                    case Part::Border:
+                        buttons_down_.push_back(button);
+                        begin_resize(*window, wm.edges_at(*window, pointer_));
+                        break;
+                    case Part::None:
+                        break;
                 }
                 return;
             }
@@ -380,19 +365,16 @@ void Seat::pointer_button(uint32_t button, bool pressed) {
         for (wl_resource* r : resources_for(pointers_, pointer_focus_->client())) {
             wl_pointer_send_button(r, serial, now_ms(), button,
                                    pressed ? WL_POINTER_BUTTON_STATE_PRESSED : WL_POINTER_BUTTON_STATE_RELEASED);
-            if (wl_resource_get_version(r) >= WL_POINTER_FRAME_SINCE_VERSION)
-                wl_pointer_send_frame(r);
+            if (wl_resource_get_version(r) >= WL_POINTER_FRAME_SINCE_VERSION) wl_pointer_send_frame(r);
         }
     }
 }
 
 void Seat::pointer_axis(int vertical_steps, int horizontal_steps) {
-    if (!pointer_focus_)
-        return;
+    if (!pointer_focus_) return;
     for (wl_resource* r : resources_for(pointers_, pointer_focus_->client())) {
         bool v5 = wl_resource_get_version(r) >= WL_POINTER_FRAME_SINCE_VERSION;
-        if (v5)
-            wl_pointer_send_axis_source(r, WL_POINTER_AXIS_SOURCE_WHEEL);
+        if (v5) wl_pointer_send_axis_source(r, WL_POINTER_AXIS_SOURCE_WHEEL);
         if (vertical_steps) {
             if (v5 && wl_resource_get_version(r) < WL_POINTER_AXIS_VALUE120_SINCE_VERSION)
                 wl_pointer_send_axis_discrete(r, WL_POINTER_AXIS_VERTICAL_SCROLL, vertical_steps);
@@ -404,36 +386,31 @@ void Seat::pointer_axis(int vertical_steps, int horizontal_steps) {
             wl_pointer_send_axis(r, now_ms(), WL_POINTER_AXIS_HORIZONTAL_SCROLL,
                                  wl_fixed_from_int(10 * horizontal_steps));
         }
-        if (v5)
-            wl_pointer_send_frame(r);
+        if (v5) wl_pointer_send_frame(r);
     }
 }
 
 // Keyboard ---------------------------------------------------------------
 
 void Seat::send_modifiers() {
-    if (!keyboard_focus_)
-        return;
+    if (!keyboard_focus_) return;
     uint32_t serial = wl_display_next_serial(server_.display());
     for (wl_resource* r : resources_for(keyboards_, keyboard_focus_->client()))
         wl_keyboard_send_modifiers(r, serial, mods_depressed_, mods_latched_, mods_locked_, group_);
 }
 
 bool Seat::window_binding(uint32_t code, bool pressed) {
-    if (!xkb_state_)
-        return false;
+    if (!xkb_state_) return false;
     WindowManager& wm = server_.window_manager();
     bool alt = xkb_state_mod_name_is_active(xkb_state_, XKB_MOD_NAME_ALT, XKB_STATE_MODS_DEPRESSED) > 0;
     if (pressed && alt && code == KEY_F4) {
-        if (Window* w = wm.focused())
-            wm.close(*w);
+        if (Window* w = wm.focused()) wm.close(*w);
         return true;
     }
     if (pressed && alt && code == KEY_TAB) {
         // Each Tab while Alt is held goes one window further down the stack.
         std::vector<WindowInfo> windows = wm.list_windows();
-        if (windows.empty())
-            return true;
+        if (windows.empty()) return true;
         if (!alt_tab_active_) {
             alt_tab_active_ = true;
             alt_tab_index_ = 0;
@@ -452,8 +429,7 @@ bool Seat::window_binding(uint32_t code, bool pressed) {
 
 void Seat::key(uint32_t code, bool pressed) {
     auto it = std::find(keys_down_.begin(), keys_down_.end(), code);
-    if (pressed == (it != keys_down_.end()))
-        return; // repeated press or release of a key that is not down
+    if (pressed == (it != keys_down_.end())) return;  // repeated press or release of a key that is not down
     if (pressed)
         keys_down_.push_back(code);
     else
@@ -465,21 +441,18 @@ void Seat::key(uint32_t code, bool pressed) {
         uint32_t latched = xkb_state_serialize_mods(xkb_state_, XKB_STATE_MODS_LATCHED);
         uint32_t locked = xkb_state_serialize_mods(xkb_state_, XKB_STATE_MODS_LOCKED);
         uint32_t group = xkb_state_serialize_layout(xkb_state_, XKB_STATE_LAYOUT_EFFECTIVE);
-        bool changed = depressed != mods_depressed_ || latched != mods_latched_ || locked != mods_locked_ ||
-                       group != group_;
+        bool changed =
+            depressed != mods_depressed_ || latched != mods_latched_ || locked != mods_locked_ || group != group_;
         mods_depressed_ = depressed;
         mods_latched_ = latched;
         mods_locked_ = locked;
         group_ = group;
         if (alt_tab_active_ && !xkb_state_mod_name_is_active(xkb_state_, XKB_MOD_NAME_ALT, XKB_STATE_MODS_DEPRESSED))
             alt_tab_active_ = false;
-        if (window_binding(code, pressed))
-            return;
-        if (changed)
-            send_modifiers();
+        if (window_binding(code, pressed)) return;
+        if (changed) send_modifiers();
     }
-    if (!keyboard_focus_)
-        return;
+    if (!keyboard_focus_) return;
     uint32_t serial = wl_display_next_serial(server_.display());
     for (wl_resource* r : resources_for(keyboards_, keyboard_focus_->client()))
         wl_keyboard_send_key(r, serial, now_ms(), code,
@@ -487,8 +460,7 @@ void Seat::key(uint32_t code, bool pressed) {
 }
 
 void Seat::set_keyboard_focus(Surface* surface) {
-    if (surface == keyboard_focus_)
-        return;
+    if (surface == keyboard_focus_) return;
     uint32_t serial = wl_display_next_serial(server_.display());
     if (keyboard_focus_) {
         for (wl_resource* r : resources_for(keyboards_, keyboard_focus_->client()))
@@ -500,8 +472,7 @@ void Seat::set_keyboard_focus(Surface* surface) {
         wl_array keys;
         wl_array_init(&keys);
         for (uint32_t k : keys_down_)
-            if (auto* slot = static_cast<uint32_t*>(wl_array_add(&keys, sizeof(uint32_t))))
-                *slot = k;
+            if (auto* slot = static_cast<uint32_t*>(wl_array_add(&keys, sizeof(uint32_t)))) *slot = k;
         for (wl_resource* r : resources_for(keyboards_, surface->client())) {
             wl_keyboard_send_enter(r, serial, surface->resource(), &keys);
             wl_keyboard_send_modifiers(r, serial, mods_depressed_, mods_latched_, mods_locked_, group_);
@@ -512,8 +483,7 @@ void Seat::set_keyboard_focus(Surface* surface) {
 
 void Seat::focus_changed() {
     // A grabbing popup keeps the keyboard until it goes.
-    if (grab_ == Grab::Popup && !popup_stack_.empty() && popup_stack_.back()->surface())
-        return;
+    if (grab_ == Grab::Popup && !popup_stack_.empty() && popup_stack_.back()->surface()) return;
     Window* w = server_.window_manager().focused();
     set_keyboard_focus(w ? w->surface() : nullptr);
 }
@@ -521,8 +491,7 @@ void Seat::focus_changed() {
 // Grabs ------------------------------------------------------------------
 
 void Seat::begin_move(Window& window) {
-    if (grab_ != Grab::None && grab_ != Grab::Move)
-        return;
+    if (grab_ != Grab::None && grab_ != Grab::Move) return;
     grab_ = Grab::Move;
     grab_window_ = &window;
     grab_start_pointer_ = pointer_;
@@ -531,8 +500,7 @@ void Seat::begin_move(Window& window) {
 }
 
 void Seat::begin_resize(Window& window, uint32_t edges) {
-    if (grab_ != Grab::None || edges == 0)
-        return;
+    if (grab_ != Grab::None || edges == 0) return;
     grab_ = Grab::Resize;
     grab_window_ = &window;
     grab_edges_ = edges;
@@ -543,13 +511,11 @@ void Seat::begin_resize(Window& window, uint32_t edges) {
 }
 
 void Seat::popup_grab(Popup& popup) {
-    if (grab_ != Grab::None && grab_ != Grab::Popup)
-        return;
+    if (grab_ != Grab::None && grab_ != Grab::Popup) return;
     grab_ = Grab::Popup;
     popup_stack_.push_back(&popup);
     // The topmost grabbing popup takes the keyboard (menus navigate with keys).
-    if (popup.surface())
-        set_keyboard_focus(popup.surface());
+    if (popup.surface()) set_keyboard_focus(popup.surface());
 }
 
 void Seat::dismiss_popups() {
@@ -557,16 +523,14 @@ void Seat::dismiss_popups() {
     std::vector<Popup*> stack = popup_stack_;
     popup_stack_.clear();
     grab_ = Grab::None;
-    for (auto it = stack.rbegin(); it != stack.rend(); ++it)
-        (*it)->send_done();
+    for (auto it = stack.rbegin(); it != stack.rend(); ++it) (*it)->send_done();
     focus_changed();
 }
 
 void Seat::popup_destroyed(Popup& popup) {
     bool had_keyboard = keyboard_focus_ && keyboard_focus_ == popup.surface();
     popup_stack_.erase(std::remove(popup_stack_.begin(), popup_stack_.end(), &popup), popup_stack_.end());
-    if (popup_stack_.empty() && grab_ == Grab::Popup)
-        grab_ = Grab::None;
+    if (popup_stack_.empty() && grab_ == Grab::Popup) grab_ = Grab::None;
     if (had_keyboard) {
         // The popup (or its surface) is going away: no leave for it.
         keyboard_focus_ = nullptr;
@@ -585,12 +549,11 @@ void Seat::window_destroyed(Window& window) {
 }
 
 void Seat::surface_destroyed(Surface& surface) {
-    if (pointer_focus_ == &surface)
-        pointer_focus_ = nullptr;
+    if (pointer_focus_ == &surface) pointer_focus_ = nullptr;
     if (keyboard_focus_ == &surface) {
         keyboard_focus_ = nullptr;
         server_.data_devices().focus_changed(nullptr);
     }
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -105,4 +105,4 @@ private:
     uint32_t mods_depressed_ = 0, mods_latched_ = 0, mods_locked_ = 0, group_ = 0;
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -31,4 +31,4 @@ public:
     virtual void move_cursor(Point position) = 0;
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

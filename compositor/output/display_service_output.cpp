@@ -7,7 +7,7 @@ namespace tessera::ui {
 namespace {
 constexpr int kReconnectMs = 100;
 constexpr int kFakeVblankMs = 16;
-} // namespace
+}  // namespace
 
 std::unique_ptr<DisplayServiceOutput> DisplayServiceOutput::connect(wl_event_loop* loop, const std::string& path,
                                                                     int buffers, std::string* error) {
@@ -21,8 +21,7 @@ std::unique_ptr<DisplayServiceOutput> DisplayServiceOutput::connect(wl_event_loo
     self->buffer_count_ = buffers;
     display::Mode mode = self->client_->current_mode();
     self->size_ = {int32_t(mode.width), int32_t(mode.height)};
-    if (!self->attach(*self->client_, error))
-        return nullptr;
+    if (!self->attach(*self->client_, error)) return nullptr;
     self->fake_vblank_ = wl_event_loop_add_timer(loop, &DisplayServiceOutput::on_fake_vblank, self.get());
     self->reconnect_timer_ = wl_event_loop_add_timer(loop, &DisplayServiceOutput::on_reconnect_timer, self.get());
     return self;
@@ -33,8 +32,7 @@ bool DisplayServiceOutput::attach(display::Client& client, std::string* error) {
     std::vector<display::Buffer> buffers;
     std::vector<pixman_image_t*> images;
     auto release = [&] {
-        for (pixman_image_t* image : images)
-            pixman_image_unref(image);
+        for (pixman_image_t* image : images) pixman_image_unref(image);
     };
     for (int i = 0; i < buffer_count_; ++i) {
         auto buffer = client.allocate_buffer(uint32_t(size_.width), uint32_t(size_.height));
@@ -53,13 +51,11 @@ bool DisplayServiceOutput::attach(display::Client& client, std::string* error) {
         buffers.push_back(*buffer);
         images.push_back(image);
     }
-    for (pixman_image_t* image : images_)
-        pixman_image_unref(image);
+    for (pixman_image_t* image : images_) pixman_image_unref(image);
     images_ = std::move(images);
     buffers_ = std::move(buffers);
     client.on_present_complete = [this](const display::PresentComplete& complete) {
-        if (complete.serial != pending_serial_ || !pending_done_)
-            return;
+        if (complete.serial != pending_serial_ || !pending_done_) return;
         auto done = std::move(pending_done_);
         pending_done_ = nullptr;
         done();
@@ -68,8 +64,7 @@ bool DisplayServiceOutput::attach(display::Client& client, std::string* error) {
     client.on_error = [](const display::ErrorEvent& e) {
         std::fprintf(stderr, "uiserver: display service: %s\n", e.message.c_str());
     };
-    if (source_)
-        wl_event_source_remove(source_);
+    if (source_) wl_event_source_remove(source_);
     source_ = wl_event_loop_add_fd(loop_, client.fd(), WL_EVENT_READABLE, &DisplayServiceOutput::on_readable, this);
     // Events kept during the round trips above are not signalled by the fd.
     if (client.pending() && !idle_)
@@ -82,15 +77,12 @@ DisplayServiceOutput::DisplayServiceOutput(wl_event_loop* loop, display::Client 
 
 DisplayServiceOutput::~DisplayServiceOutput() {
     for (wl_event_source* s : {idle_, source_, fake_vblank_, reconnect_timer_})
-        if (s)
-            wl_event_source_remove(s);
-    for (pixman_image_t* image : images_)
-        pixman_image_unref(image);
+        if (s) wl_event_source_remove(s);
+    for (pixman_image_t* image : images_) pixman_image_unref(image);
 }
 
 void DisplayServiceOutput::mode_changed(const display::Modes& modes) {
-    if (modes.current >= modes.modes.size())
-        return;
+    if (modes.current >= modes.modes.size()) return;
     const display::Mode& mode = modes.modes[modes.current];
     Size old_size = size_;
     size_ = {int32_t(mode.width), int32_t(mode.height)};
@@ -101,21 +93,17 @@ void DisplayServiceOutput::mode_changed(const display::Modes& modes) {
         }
         std::string error;
         if (!attach(*client_, &error)) {
-            if (on_failed)
-                on_failed(error);
+            if (on_failed) on_failed(error);
             return;
         }
     }
     // A frame in flight went to the old screen: finish it on our own clock.
-    if (pending_done_)
-        wl_event_source_timer_update(fake_vblank_, 1);
-    if (on_mode_changed)
-        on_mode_changed(size_);
+    if (pending_done_) wl_event_source_timer_update(fake_vblank_, 1);
+    if (on_mode_changed) on_mode_changed(size_);
 }
 
 void DisplayServiceOutput::lost(const std::string& why) {
-    if (!connected_)
-        return;
+    if (!connected_) return;
     connected_ = false;
     if (source_) {
         wl_event_source_remove(source_);
@@ -123,19 +111,15 @@ void DisplayServiceOutput::lost(const std::string& why) {
     }
     // The old mapping stays valid (the Client keeps it) until a new
     // connection replaces it, so rendering carries on meanwhile.
-    if (pending_done_)
-        wl_event_source_timer_update(fake_vblank_, kFakeVblankMs);
+    if (pending_done_) wl_event_source_timer_update(fake_vblank_, kFakeVblankMs);
     wl_event_source_timer_update(reconnect_timer_, kReconnectMs);
-    if (on_lost)
-        on_lost(why);
+    if (on_lost) on_lost(why);
 }
 
 void DisplayServiceOutput::dispatch() {
-    if (!connected_)
-        return;
+    if (!connected_) return;
     auto result = client_->dispatch();
-    if (!result)
-        lost(result.error().message);
+    if (!result) lost(result.error().message);
 }
 
 int DisplayServiceOutput::on_readable(int, uint32_t, void* data) {
@@ -176,12 +160,10 @@ int DisplayServiceOutput::on_reconnect_timer(void* data) {
         wl_event_source_timer_update(self->reconnect_timer_, kReconnectMs);
         return 0;
     }
-    self->client_ = std::move(fresh); // unmaps the old buffers
+    self->client_ = std::move(fresh);  // unmaps the old buffers
     self->connected_ = true;
-    if (!(self->size_ == old_size) && self->on_mode_changed)
-        self->on_mode_changed(self->size_);
-    if (self->on_reconnected)
-        self->on_reconnected();
+    if (!(self->size_ == old_size) && self->on_mode_changed) self->on_mode_changed(self->size_);
+    if (self->on_reconnected) self->on_reconnected();
     return 0;
 }
 
@@ -193,8 +175,7 @@ void DisplayServiceOutput::present(int index, const std::vector<Rect>& damage, s
     }
     std::vector<display::Rect> rects;
     rects.reserve(damage.size());
-    for (const Rect& r : damage)
-        rects.push_back({r.x, r.y, r.width, r.height});
+    for (const Rect& r : damage) rects.push_back({r.x, r.y, r.width, r.height});
     if (rects.empty()) {
         // An empty list would mean "the whole buffer"; nothing changed, but
         // the frame callbacks still wait for the display's pace.
@@ -209,8 +190,7 @@ void DisplayServiceOutput::present(int index, const std::vector<Rect>& damage, s
 }
 
 void DisplayServiceOutput::set_cursor(const std::vector<uint32_t>& argb, Size size, Point hotspot) {
-    if (!connected_)
-        return;
+    if (!connected_) return;
     display::Result<void> ignored = argb.empty() ? client_->hide_cursor()
                                                  : client_->set_cursor(uint16_t(size.width), uint16_t(size.height),
                                                                        int16_t(hotspot.x), int16_t(hotspot.y), argb);
@@ -218,19 +198,17 @@ void DisplayServiceOutput::set_cursor(const std::vector<uint32_t>& argb, Size si
 }
 
 void DisplayServiceOutput::move_cursor(Point position) {
-    if (!connected_)
-        return;
+    if (!connected_) return;
     auto ignored = client_->move_cursor(position.x, position.y);
     (void)ignored;
 }
 
 std::string DisplayServiceOutput::write_png(const std::string& path, bool with_cursor) {
-    if (!connected_)
-        return "the display service is gone (reconnecting)";
+    if (!connected_) return "the display service is gone (reconnecting)";
     auto result = client_->write_png(path, with_cursor ? display::write_png_with_cursor : 0);
     if (client_->pending() && !idle_)
         idle_ = wl_event_loop_add_idle(loop_, &DisplayServiceOutput::on_idle_dispatch, this);
     return result ? "" : result.error().message;
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

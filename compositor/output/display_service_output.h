@@ -19,8 +19,8 @@ class DisplayServiceOutput final : public Display {
 public:
     // Connects to the service at `path`, allocates `buffers` scanout buffers
     // of the current mode. nullptr with `error` set on failure.
-    static std::unique_ptr<DisplayServiceOutput> connect(wl_event_loop* loop, const std::string& path,
-                                                         int buffers, std::string* error);
+    static std::unique_ptr<DisplayServiceOutput> connect(wl_event_loop* loop, const std::string& path, int buffers,
+                                                         std::string* error);
     ~DisplayServiceOutput() override;
 
     Size size() const override { return size_; }
@@ -75,4 +75,4 @@ private:
     uint32_t pending_serial_ = 0;
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -10,17 +10,14 @@ MemoryDisplay::MemoryDisplay(wl_event_loop* loop, Size size, int buffers, int re
 }
 
 MemoryDisplay::~MemoryDisplay() {
-    if (timer_)
-        wl_event_source_remove(timer_);
-    for (pixman_image_t* image : images_)
-        pixman_image_unref(image);
+    if (timer_) wl_event_source_remove(timer_);
+    for (pixman_image_t* image : images_) pixman_image_unref(image);
 }
 
 void MemoryDisplay::present(int index, const std::vector<Rect>& damage, std::function<void()> done) {
     front_ = index;
     ++present_count_;
-    for (const Rect& r : damage)
-        presented_pixels_ += r.area();
+    for (const Rect& r : damage) presented_pixels_ += r.area();
     pending_done_ = std::move(done);
     // A timer of 0 disarms it in libwayland; 1 ms is "next iteration".
     wl_event_source_timer_update(timer_, refresh_ms_ > 0 ? refresh_ms_ : 1);
@@ -36,9 +33,8 @@ int MemoryDisplay::on_timer(void* data) {
     auto* self = static_cast<MemoryDisplay*>(data);
     auto done = std::move(self->pending_done_);
     self->pending_done_ = nullptr;
-    if (done)
-        done();
+    if (done) done();
     return 0;
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -46,4 +46,4 @@ private:
     Point cursor_position_;
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

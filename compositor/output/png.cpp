@@ -10,10 +10,9 @@ namespace tessera::ui {
 
 namespace {
 void set(std::string* error, std::string message) {
-    if (error)
-        *error = std::move(message);
+    if (error) *error = std::move(message);
 }
-} // namespace
+}  // namespace
 
 bool write_png(const std::string& path, pixman_image_t* image, std::string* error) {
     int width = pixman_image_get_width(image), height = pixman_image_get_height(image);
@@ -56,15 +55,14 @@ pixman_image_t* read_png(const std::string& path, std::string* error) {
         set(error, std::string("cannot read ") + path + ": " + png.message);
         return nullptr;
     }
-    png.format = PNG_FORMAT_BGRA; // little-endian a8r8g8b8 byte order
+    png.format = PNG_FORMAT_BGRA;  // little-endian a8r8g8b8 byte order
     pixman_image_t* image = pixman_image_create_bits(PIXMAN_a8r8g8b8, int(png.width), int(png.height), nullptr, 0);
     if (!image) {
         png_image_free(&png);
         set(error, "out of memory");
         return nullptr;
     }
-    if (!png_image_finish_read(&png, nullptr, pixman_image_get_data(image), pixman_image_get_stride(image),
-                               nullptr)) {
+    if (!png_image_finish_read(&png, nullptr, pixman_image_get_data(image), pixman_image_get_stride(image), nullptr)) {
         pixman_image_unref(image);
         set(error, std::string("cannot decode ") + path + ": " + png.message);
         return nullptr;
@@ -72,4 +70,4 @@ pixman_image_t* read_png(const std::string& path, std::string* error) {
     return image;
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -13,4 +13,4 @@ bool write_png(const std::string& path, pixman_image_t* image, std::string* erro
 // Reads any PNG as an a8r8g8b8 image (caller unrefs), nullptr on failure.
 pixman_image_t* read_png(const std::string& path, std::string* error = nullptr);
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

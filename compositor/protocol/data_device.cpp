@@ -4,8 +4,8 @@
 
 #include <wayland-server-protocol.h>
 
-#include <algorithm>
 #include <unistd.h>
+#include <algorithm>
 
 namespace tessera::ui {
 
@@ -17,12 +17,16 @@ constexpr size_t kMaxMimeTypes = 64;
 
 using Source = DataDeviceManager::Source;
 
-Source* source_of(wl_resource* r) { return static_cast<Source*>(wl_resource_get_user_data(r)); }
+Source* source_of(wl_resource* r) {
+    return static_cast<Source*>(wl_resource_get_user_data(r));
+}
 DataDeviceManager* manager_of(wl_resource* r) {
     return static_cast<DataDeviceManager*>(wl_resource_get_user_data(r));
 }
 
-void destroy_resource(wl_client*, wl_resource* r) { wl_resource_destroy(r); }
+void destroy_resource(wl_client*, wl_resource* r) {
+    wl_resource_destroy(r);
+}
 
 // wl_data_offer's user data is the source resource it offers (or null once
 // that source is gone).
@@ -31,49 +35,46 @@ struct Offer {
     wl_listener source_destroyed;
 };
 
-Offer* offer_of(wl_resource* r) { return static_cast<Offer*>(wl_resource_get_user_data(r)); }
+Offer* offer_of(wl_resource* r) {
+    return static_cast<Offer*>(wl_resource_get_user_data(r));
+}
 
 const struct wl_data_offer_interface kOfferImpl = {
-    [](wl_client*, wl_resource*, uint32_t, const char*) {}, // accept: only for drag and drop
+    [](wl_client*, wl_resource*, uint32_t, const char*) {},  // accept: only for drag and drop
     [](wl_client*, wl_resource* r, const char* mime, int32_t fd) {
         Offer* offer = offer_of(r);
-        if (offer && offer->source)
-            wl_data_source_send_send(offer->source, mime, fd);
-        close(fd); // the source client got its own copy
+        if (offer && offer->source) wl_data_source_send_send(offer->source, mime, fd);
+        close(fd);  // the source client got its own copy
     },
     destroy_resource,
-    [](wl_client*, wl_resource*) {},                     // finish
-    [](wl_client*, wl_resource*, uint32_t, uint32_t) {}, // set_actions
+    [](wl_client*, wl_resource*) {},                      // finish
+    [](wl_client*, wl_resource*, uint32_t, uint32_t) {},  // set_actions
 };
 
 const struct wl_data_source_interface kSourceImpl = {
     [](wl_client*, wl_resource* r, const char* mime) {
         Source* s = source_of(r);
         if (s->mime_types.size() >= kMaxMimeTypes) {
-            wl_client_post_implementation_error(wl_resource_get_client(r), "more than %zu MIME types",
-                                                kMaxMimeTypes);
+            wl_client_post_implementation_error(wl_resource_get_client(r), "more than %zu MIME types", kMaxMimeTypes);
             return;
         }
         s->mime_types.emplace_back(mime);
     },
-    destroy_resource,
-    [](wl_client*, wl_resource*, uint32_t) {}, // set_actions
+    destroy_resource, [](wl_client*, wl_resource*, uint32_t) {},  // set_actions
 };
 
 const struct wl_data_device_interface kDeviceImpl = {
     [](wl_client*, wl_resource*, wl_resource* source, wl_resource*, wl_resource*, uint32_t) {
         // FIXME: drag and drop; the drag is refused at once.
-        if (source)
-            wl_data_source_send_cancelled(source);
+        if (source) wl_data_source_send_cancelled(source);
     },
     [](wl_client*, wl_resource* r, wl_resource* source, uint32_t) {
-        if (DataDeviceManager* m = manager_of(r))
-            m->set_selection(source);
+        if (DataDeviceManager* m = manager_of(r)) m->set_selection(source);
     },
     destroy_resource,
 };
 
-} // namespace
+}  // namespace
 
 DataDeviceManager::DataDeviceManager(Server& server) : server_(server) {
     static const struct wl_data_device_manager_interface impl = {
@@ -82,8 +83,8 @@ DataDeviceManager::DataDeviceManager(Server& server) : server_(server) {
     };
     global_ = wl_global_create(server.display(), &wl_data_device_manager_interface, kVersion, this,
                                [](wl_client* client, void* data, uint32_t version, uint32_t id) {
-                                   wl_resource* r = wl_resource_create(client, &wl_data_device_manager_interface,
-                                                                       int(version), id);
+                                   wl_resource* r =
+                                       wl_resource_create(client, &wl_data_device_manager_interface, int(version), id);
                                    if (!r) {
                                        wl_client_post_no_memory(client);
                                        return;
@@ -93,8 +94,7 @@ DataDeviceManager::DataDeviceManager(Server& server) : server_(server) {
 }
 
 DataDeviceManager::~DataDeviceManager() {
-    for (wl_resource* d : devices_)
-        wl_resource_set_user_data(d, nullptr);
+    for (wl_resource* d : devices_) wl_resource_set_user_data(d, nullptr);
 }
 
 void DataDeviceManager::create_source(wl_client* client, wl_resource* manager, uint32_t id) {
@@ -130,12 +130,10 @@ void DataDeviceManager::get_device(wl_client* client, wl_resource* manager, uint
         return;
     }
     wl_resource_set_implementation(r, &kDeviceImpl, this, [](wl_resource* res) {
-        if (DataDeviceManager* m = manager_of(res))
-            m->device_destroyed(res);
+        if (DataDeviceManager* m = manager_of(res)) m->device_destroyed(res);
     });
     devices_.push_back(r);
-    if (client == focus_)
-        send_selection_to(client);
+    if (client == focus_) send_selection_to(client);
 }
 
 void DataDeviceManager::device_destroyed(wl_resource* device) {
@@ -144,35 +142,27 @@ void DataDeviceManager::device_destroyed(wl_resource* device) {
 
 void DataDeviceManager::set_selection(wl_resource* source) {
     // FIXME: the serial is not checked against a recent input event.
-    if (selection_ == source)
-        return;
-    if (selection_)
-        wl_data_source_send_cancelled(selection_);
+    if (selection_ == source) return;
+    if (selection_) wl_data_source_send_cancelled(selection_);
     selection_ = source;
-    if (focus_)
-        send_selection_to(focus_);
+    if (focus_) send_selection_to(focus_);
 }
 
 void DataDeviceManager::source_destroyed(wl_resource* source) {
-    if (selection_ != source)
-        return;
+    if (selection_ != source) return;
     selection_ = nullptr;
-    if (focus_)
-        send_selection_to(focus_);
+    if (focus_) send_selection_to(focus_);
 }
 
 void DataDeviceManager::focus_changed(wl_client* client) {
-    if (client == focus_)
-        return;
+    if (client == focus_) return;
     focus_ = client;
-    if (client)
-        send_selection_to(client);
+    if (client) send_selection_to(client);
 }
 
 void DataDeviceManager::send_selection_to(wl_client* client) {
     for (wl_resource* device : devices_) {
-        if (wl_resource_get_client(device) != client)
-            continue;
+        if (wl_resource_get_client(device) != client) continue;
         if (!selection_) {
             wl_data_device_send_selection(device, nullptr);
             continue;
@@ -196,10 +186,9 @@ void DataDeviceManager::send_selection_to(wl_client* client) {
             delete o;
         });
         wl_data_device_send_data_offer(device, offer);
-        for (const std::string& mime : source_of(selection_)->mime_types)
-            wl_data_offer_send_offer(offer, mime.c_str());
+        for (const std::string& mime : source_of(selection_)->mime_types) wl_data_offer_send_offer(offer, mime.c_str());
         wl_data_device_send_selection(device, offer);
     }
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

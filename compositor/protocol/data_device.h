@@ -42,8 +42,8 @@ private:
     Server& server_;
     wl_global* global_ = nullptr;
     std::vector<wl_resource*> devices_;
-    wl_resource* selection_ = nullptr; // a wl_data_source
+    wl_resource* selection_ = nullptr;  // a wl_data_source
     wl_client* focus_ = nullptr;
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -22,8 +22,7 @@ public:
 
     ~LayerShellSurface() override {
         unmap();
-        if (surface_)
-            surface_->set_role_object(nullptr);
+        if (surface_) surface_->set_role_object(nullptr);
     }
 
     // SurfaceRole
@@ -51,8 +50,7 @@ public:
 
 private:
     void unmap() {
-        if (!mapped_)
-            return;
+        if (!mapped_) return;
         mapped_ = false;
         server_.window_manager().layer_surface_unmapped(*this);
     }
@@ -72,8 +70,7 @@ private:
 void LayerShellSurface::committed() {
     const uint32_t all = kAnchorTop | kAnchorBottom | kAnchorLeft | kAnchorRight;
     if (pending.anchor & ~all) {
-        wl_resource_post_error(resource_, TESSERA_LAYER_SURFACE_V1_ERROR_INVALID_ANCHOR, "anchor %u",
-                               pending.anchor);
+        wl_resource_post_error(resource_, TESSERA_LAYER_SURFACE_V1_ERROR_INVALID_ANCHOR, "anchor %u", pending.anchor);
         return;
     }
     bool stretch_x = (pending.anchor & (kAnchorLeft | kAnchorRight)) == (kAnchorLeft | kAnchorRight);
@@ -118,7 +115,9 @@ void LayerShellSurface::committed() {
     }
 }
 
-LayerShellSurface* LS(wl_resource* r) { return static_cast<LayerShellSurface*>(wl_resource_get_user_data(r)); }
+LayerShellSurface* LS(wl_resource* r) {
+    return static_cast<LayerShellSurface*>(wl_resource_get_user_data(r));
+}
 
 const struct tessera_layer_surface_v1_interface kLayerSurfaceImpl = {
     [](wl_client*, wl_resource* r, uint32_t w, uint32_t h) {
@@ -171,13 +170,13 @@ const struct tessera_layer_shell_v1_interface kShellImpl = {
     [](wl_client*, wl_resource* r) { wl_resource_destroy(r); },
 };
 
-} // namespace
+}  // namespace
 
 void create_layer_shell_global(Server& server) {
     wl_global_create(server.display(), &tessera_layer_shell_v1_interface, 1, &server,
                      [](wl_client* client, void* data, uint32_t version, uint32_t id) {
-                         wl_resource* r = wl_resource_create(client, &tessera_layer_shell_v1_interface,
-                                                             int(version), id);
+                         wl_resource* r =
+                             wl_resource_create(client, &tessera_layer_shell_v1_interface, int(version), id);
                          if (!r) {
                              wl_client_post_no_memory(client);
                              return;
@@ -186,4 +185,4 @@ void create_layer_shell_global(Server& server) {
                      });
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

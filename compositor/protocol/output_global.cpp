@@ -17,22 +17,19 @@ void send_state(Server* server, wl_resource* r, bool with_geometry) {
     Size size = server->compositor().size();
     if (!with_geometry) {
         wl_output_send_mode(r, WL_OUTPUT_MODE_CURRENT | WL_OUTPUT_MODE_PREFERRED, size.width, size.height, 60000);
-        if (version >= WL_OUTPUT_DONE_SINCE_VERSION)
-            wl_output_send_done(r);
+        if (version >= WL_OUTPUT_DONE_SINCE_VERSION) wl_output_send_done(r);
         return;
     }
     // A virtual screen: report 96 dpi.
     wl_output_send_geometry(r, 0, 0, size.width * 254 / 960, size.height * 254 / 960, WL_OUTPUT_SUBPIXEL_NONE,
                             "Tessera", "virtual", WL_OUTPUT_TRANSFORM_NORMAL);
     wl_output_send_mode(r, WL_OUTPUT_MODE_CURRENT | WL_OUTPUT_MODE_PREFERRED, size.width, size.height, 60000);
-    if (version >= WL_OUTPUT_SCALE_SINCE_VERSION)
-        wl_output_send_scale(r, 1);
+    if (version >= WL_OUTPUT_SCALE_SINCE_VERSION) wl_output_send_scale(r, 1);
     if (version >= WL_OUTPUT_NAME_SINCE_VERSION) {
         wl_output_send_name(r, "VIRTUAL-1");
         wl_output_send_description(r, "Tessera display service");
     }
-    if (version >= WL_OUTPUT_DONE_SINCE_VERSION)
-        wl_output_send_done(r);
+    if (version >= WL_OUTPUT_DONE_SINCE_VERSION) wl_output_send_done(r);
 }
 
 void bind_output(wl_client* client, void* data, uint32_t version, uint32_t id) {
@@ -51,15 +48,14 @@ void bind_output(wl_client* client, void* data, uint32_t version, uint32_t id) {
     send_state(server, r, true);
 }
 
-} // namespace
+}  // namespace
 
 void send_output_mode(Server& server) {
-    for (wl_resource* r : server.output_resources())
-        send_state(&server, r, false);
+    for (wl_resource* r : server.output_resources()) send_state(&server, r, false);
 }
 
 void create_output_global(Server& server) {
     wl_global_create(server.display(), &wl_output_interface, 4, &server, bind_output);
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -8,4 +8,4 @@ void create_subcompositor_global(Server& server);
 void create_layer_shell_global(Server& server);
 // Sends the current mode to every bound wl_output (after a mode change).
 void send_output_mode(Server& server);
-} // namespace tessera::ui
+}  // namespace tessera::ui

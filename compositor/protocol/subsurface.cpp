@@ -36,16 +36,14 @@ public:
     const char* role_name() const override { return "wl_subsurface"; }
     void committed() override {}
     bool synchronized() const override {
-        if (sync_)
-            return true;
+        if (sync_) return true;
         // A desynchronized child of a synchronized parent is synchronized too.
         Surface* parent = link_.parent;
         return parent && parent->role_object() && parent->role_object()->synchronized();
     }
     void set_sync(bool sync) {
         sync_ = sync;
-        if (!sync && !synchronized() && link_.surface)
-            link_.surface->apply_cached();
+        if (!sync && !synchronized() && link_.surface) link_.surface->apply_cached();
     }
     void surface_destroyed() override {
         server_.window_manager().subsurface_removed(*link_.surface);
@@ -64,8 +62,7 @@ public:
     }
 
     void parent_committed() {
-        if (!pending_dirty_ || !link_.surface || !link_.parent)
-            return;
+        if (!pending_dirty_ || !link_.surface || !link_.parent) return;
         pending_dirty_ = false;
         link_.offset = pending_.offset;
         link_.below_parent = pending_.below_parent;
@@ -79,8 +76,7 @@ private:
         Subsurface* self = wl_container_of(listener, self, parent_listener_);
         wl_list_remove(&self->parent_listener_.link);
         wl_list_init(&self->parent_listener_.link);
-        if (self->link_.surface)
-            self->server_.window_manager().subsurface_removed(*self->link_.surface);
+        if (self->link_.surface) self->server_.window_manager().subsurface_removed(*self->link_.surface);
         self->link_.parent = nullptr;
     }
 
@@ -93,7 +89,9 @@ private:
     wl_listener parent_listener_{};
 };
 
-Subsurface* SS(wl_resource* r) { return static_cast<Subsurface*>(wl_resource_get_user_data(r)); }
+Subsurface* SS(wl_resource* r) {
+    return static_cast<Subsurface*>(wl_resource_get_user_data(r));
+}
 
 const struct wl_subsurface_interface kSubsurfaceImpl = {
     [](wl_client*, wl_resource* r) { wl_resource_destroy(r); },
@@ -147,10 +145,10 @@ void bind_subcompositor(wl_client* client, void* data, uint32_t version, uint32_
     wl_resource_set_implementation(r, &kSubcompositorImpl, data, nullptr);
 }
 
-} // namespace
+}  // namespace
 
 void create_subcompositor_global(Server& server) {
     wl_global_create(server.display(), &wl_subcompositor_interface, 1, &server, bind_subcompositor);
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

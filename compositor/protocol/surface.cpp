@@ -20,7 +20,9 @@ constexpr int kMaxPendingDamageRects = 64;
 // client: no real client needs more than a handful.
 constexpr int kMaxPendingFrameCallbacks = 256;
 
-void destroy_resource(wl_client*, wl_resource* resource) { wl_resource_destroy(resource); }
+void destroy_resource(wl_client*, wl_resource* resource) {
+    wl_resource_destroy(resource);
+}
 
 // wl_region --------------------------------------------------------------
 
@@ -34,11 +36,15 @@ void region_subtract(wl_client*, wl_resource* resource, int32_t x, int32_t y, in
 
 const struct wl_region_interface kRegionImpl = {destroy_resource, region_add, region_subtract};
 
-void region_destroyed(wl_resource* resource) { delete region_from_resource(resource); }
+void region_destroyed(wl_resource* resource) {
+    delete region_from_resource(resource);
+}
 
 // wl_surface -------------------------------------------------------------
 
-Surface* S(wl_resource* r) { return Surface::from_resource(r); }
+Surface* S(wl_resource* r) {
+    return Surface::from_resource(r);
+}
 
 const struct wl_surface_interface kSurfaceImpl = {
     destroy_resource,
@@ -50,7 +56,7 @@ const struct wl_surface_interface kSurfaceImpl = {
     [](wl_client*, wl_resource* r, wl_resource* region) { S(r)->set_opaque_region(region); },
     [](wl_client*, wl_resource* r, wl_resource* region) { S(r)->set_input_region(region); },
     [](wl_client*, wl_resource* r) { S(r)->commit(); },
-    [](wl_client*, wl_resource*, int32_t) {}, // set_buffer_transform: only normal is drawn
+    [](wl_client*, wl_resource*, int32_t) {},  // set_buffer_transform: only normal is drawn
     [](wl_client*, wl_resource* r, int32_t scale) { S(r)->set_buffer_scale(scale); },
     [](wl_client*, wl_resource* r, int32_t x, int32_t y, int32_t w, int32_t h) {
         S(r)->damage_buffer({x, y, w, h});
@@ -60,7 +66,9 @@ const struct wl_surface_interface kSurfaceImpl = {
 #endif
 };
 
-void surface_destroyed(wl_resource* resource) { delete S(resource); }
+void surface_destroyed(wl_resource* resource) {
+    delete S(resource);
+}
 
 // wl_compositor ----------------------------------------------------------
 
@@ -100,9 +108,11 @@ void bind_compositor(wl_client* client, void* data, uint32_t version, uint32_t i
     wl_resource_set_implementation(resource, &kCompositorImpl, data, nullptr);
 }
 
-void unlink_callback(wl_resource* resource) { wl_list_remove(wl_resource_get_link(resource)); }
+void unlink_callback(wl_resource* resource) {
+    wl_list_remove(wl_resource_get_link(resource));
+}
 
-} // namespace
+}  // namespace
 
 Region* region_from_resource(wl_resource* resource) {
     return static_cast<Region*>(wl_resource_get_user_data(resource));
@@ -139,8 +149,7 @@ void Surface::State::set_buffer(wl_resource* new_buffer) {
     wl_list_remove(&buffer_destroy.link);
     wl_list_init(&buffer_destroy.link);
     buffer = new_buffer;
-    if (buffer)
-        wl_resource_add_destroy_listener(buffer, &buffer_destroy);
+    if (buffer) wl_resource_add_destroy_listener(buffer, &buffer_destroy);
 }
 
 void Surface::State::move_into(State& to) {
@@ -151,8 +160,7 @@ void Surface::State::move_into(State& to) {
         set_buffer(nullptr);
     }
     to.damage.unite(damage);
-    if (to.damage.rect_count() > kMaxPendingDamageRects)
-        to.damage = Region(to.damage.extents());
+    if (to.damage.rect_count() > kMaxPendingDamageRects) to.damage = Region(to.damage.extents());
     damage.clear();
     if (opaque) {
         to.opaque = std::move(opaque);
@@ -171,8 +179,7 @@ void Surface::State::move_into(State& to) {
 Surface::Surface(Server& server, wl_resource* resource) : server_(server), resource_(resource) {}
 
 Surface::~Surface() {
-    if (role_object_)
-        role_object_->surface_destroyed();
+    if (role_object_) role_object_->surface_destroyed();
     server_.surface_destroyed(*this);
     if (image_) {
         server_.charge_image_bytes(client(), -int64_t(size_.width) * size_.height * 4);
@@ -197,19 +204,16 @@ bool Surface::set_role(const char* name, SurfaceRole* object, wl_resource* error
 }
 
 Region Surface::opaque_region() const {
-    if (!image_)
-        return {};
+    if (!image_) return {};
     // An XRGB buffer is opaque whatever the client declared.
-    if (format_ == WL_SHM_FORMAT_XRGB8888)
-        return Region(Rect{0, 0, size_.width, size_.height});
+    if (format_ == WL_SHM_FORMAT_XRGB8888) return Region(Rect{0, 0, size_.width, size_.height});
     Region r = opaque_;
     r.intersect(Rect{0, 0, size_.width, size_.height});
     return r;
 }
 
 bool Surface::accepts_input_at(Point local) const {
-    if (!image_ || !Rect{0, 0, size_.width, size_.height}.contains(local))
-        return false;
+    if (!image_ || !Rect{0, 0, size_.width, size_.height}.contains(local)) return false;
     return !input_ || input_->contains(local);
 }
 
@@ -223,11 +227,12 @@ void Surface::damage_surface(const Rect& r) {
     // coordinates coincide. Clamp so absurd values cannot overflow.
     Rect clamped = r.intersected(Rect{0, 0, kMaxBufferDimension, kMaxBufferDimension});
     pending_.damage.unite(clamped);
-    if (pending_.damage.rect_count() > kMaxPendingDamageRects)
-        pending_.damage = Region(pending_.damage.extents());
+    if (pending_.damage.rect_count() > kMaxPendingDamageRects) pending_.damage = Region(pending_.damage.extents());
 }
 
-void Surface::damage_buffer(const Rect& r) { damage_surface(r); }
+void Surface::damage_buffer(const Rect& r) {
+    damage_surface(r);
+}
 
 void Surface::frame(uint32_t callback_id) {
     if (wl_list_length(&pending_.frame_callbacks) >= kMaxPendingFrameCallbacks) {
@@ -254,8 +259,7 @@ void Surface::set_input_region(wl_resource* region) {
 }
 
 void Surface::set_buffer_scale(int32_t scale) {
-    if (scale < 1)
-        wl_resource_post_error(resource_, WL_SURFACE_ERROR_INVALID_SCALE, "buffer scale %d", scale);
+    if (scale < 1) wl_resource_post_error(resource_, WL_SURFACE_ERROR_INVALID_SCALE, "buffer scale %d", scale);
     // FIXME: scales above 1 are accepted but drawn at 1.
 }
 
@@ -278,8 +282,8 @@ bool Surface::apply_buffer(wl_resource* buffer, Region& damage) {
     int32_t width = wl_shm_buffer_get_width(shm), height = wl_shm_buffer_get_height(shm);
     uint32_t format = wl_shm_buffer_get_format(shm);
     if (width > kMaxBufferDimension || height > kMaxBufferDimension) {
-        wl_resource_post_error(resource_, WL_SURFACE_ERROR_INVALID_SIZE, "buffer %dx%d is larger than %dx%d",
-                               width, height, kMaxBufferDimension, kMaxBufferDimension);
+        wl_resource_post_error(resource_, WL_SURFACE_ERROR_INVALID_SIZE, "buffer %dx%d is larger than %dx%d", width,
+                               height, kMaxBufferDimension, kMaxBufferDimension);
         return false;
     }
     pixman_format_code_t pixman_format = format == WL_SHM_FORMAT_ARGB8888 ? PIXMAN_a8r8g8b8 : PIXMAN_x8r8g8b8;
@@ -296,8 +300,7 @@ bool Surface::apply_buffer(wl_resource* buffer, Region& damage) {
             wl_client_post_no_memory(client());
             return false;
         }
-        if (image_)
-            pixman_image_unref(image_);
+        if (image_) pixman_image_unref(image_);
         image_ = image;
         size_ = {width, height};
         format_ = format;
@@ -308,13 +311,13 @@ bool Surface::apply_buffer(wl_resource* buffer, Region& damage) {
         // A client may shrink its pool under us: begin/end_access turn the
         // SIGBUS into zero pages and an error for that client only.
         wl_shm_buffer_begin_access(shm);
-        pixman_image_t* source = pixman_image_create_bits(pixman_format, width, height,
-                                                          static_cast<uint32_t*>(wl_shm_buffer_get_data(shm)),
-                                                          wl_shm_buffer_get_stride(shm));
+        pixman_image_t* source =
+            pixman_image_create_bits(pixman_format, width, height, static_cast<uint32_t*>(wl_shm_buffer_get_data(shm)),
+                                     wl_shm_buffer_get_stride(shm));
         if (source) {
             for (const Rect& r : damage.rects())
-                pixman_image_composite32(PIXMAN_OP_SRC, source, nullptr, image_, r.x, r.y, 0, 0, r.x, r.y,
-                                         r.width, r.height);
+                pixman_image_composite32(PIXMAN_OP_SRC, source, nullptr, image_, r.x, r.y, 0, 0, r.x, r.y, r.width,
+                                         r.height);
             pixman_image_unref(source);
         }
         wl_shm_buffer_end_access(shm);
@@ -333,8 +336,7 @@ void Surface::commit() {
 }
 
 void Surface::apply_cached() {
-    if (!has_cached_)
-        return;
+    if (!has_cached_) return;
     has_cached_ = false;
     apply(cached_);
 }
@@ -343,8 +345,7 @@ void Surface::apply(State& state) {
     Region damage;
     if (state.attached) {
         damage = state.damage;
-        if (!apply_buffer(state.buffer, damage))
-            return;
+        if (!apply_buffer(state.buffer, damage)) return;
         state.attached = false;
         state.set_buffer(nullptr);
     }
@@ -364,11 +365,10 @@ void Surface::apply(State& state) {
     }
     wl_list_init(&state.frame_callbacks);
     committed_damage_ = std::move(damage);
-    if (role_object_)
-        role_object_->committed();
+    if (role_object_) role_object_->committed();
     server_.surface_committed(*this);
     // Synchronized subsurfaces apply what they cached together with us.
     server_.window_manager().apply_cached_children(*this);
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -93,7 +93,7 @@ private:
         wl_listener buffer_destroy{};
         Region damage;
         std::optional<Region> opaque;
-        std::optional<Region> input; // nullopt: infinite
+        std::optional<Region> input;  // nullopt: infinite
         bool input_set = false;
         wl_list frame_callbacks;
     };
@@ -119,4 +119,4 @@ private:
 // wl_region: a Region built by add/subtract requests.
 Region* region_from_resource(wl_resource* resource);
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -42,4 +42,4 @@ private:
     wl_event_source* idle_ = nullptr;
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -13,8 +13,7 @@ namespace {
 void send_server_side(wl_resource* decoration) {
     auto* toplevel_resource = static_cast<wl_resource*>(wl_resource_get_user_data(decoration));
     zxdg_toplevel_decoration_v1_send_configure(decoration, ZXDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE);
-    if (!toplevel_resource)
-        return;
+    if (!toplevel_resource) return;
     auto* toplevel = static_cast<XdgToplevel*>(wl_resource_get_user_data(toplevel_resource));
     if (toplevel && toplevel->xdg_surface() && toplevel->xdg_surface()->configure_sent())
         toplevel->xdg_surface()->send_configure();
@@ -27,8 +26,8 @@ const struct zxdg_toplevel_decoration_v1_interface kDecorationImpl = {
 };
 
 void get_toplevel_decoration(wl_client* client, wl_resource* manager, uint32_t id, wl_resource* toplevel) {
-    wl_resource* r = wl_resource_create(client, &zxdg_toplevel_decoration_v1_interface,
-                                        wl_resource_get_version(manager), id);
+    wl_resource* r =
+        wl_resource_create(client, &zxdg_toplevel_decoration_v1_interface, wl_resource_get_version(manager), id);
     if (!r) {
         wl_client_post_no_memory(client);
         return;
@@ -56,13 +55,13 @@ const struct zxdg_decoration_manager_v1_interface kManagerImpl = {
     get_toplevel_decoration,
 };
 
-} // namespace
+}  // namespace
 
 void create_xdg_decoration_global(Server& server) {
     wl_global_create(server.display(), &zxdg_decoration_manager_v1_interface, 1, &server,
                      [](wl_client* client, void* data, uint32_t version, uint32_t id) {
-                         wl_resource* r = wl_resource_create(client, &zxdg_decoration_manager_v1_interface,
-                                                             int(version), id);
+                         wl_resource* r =
+                             wl_resource_create(client, &zxdg_decoration_manager_v1_interface, int(version), id);
                          if (!r) {
                              wl_client_post_no_memory(client);
                              return;
@@ -71,4 +70,4 @@ void create_xdg_decoration_global(Server& server) {
                      });
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

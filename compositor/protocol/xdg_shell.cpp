@@ -13,12 +13,22 @@ namespace {
 
 constexpr int kXdgWmBaseVersion = 3;
 
-void destroy_resource(wl_client*, wl_resource* resource) { wl_resource_destroy(resource); }
+void destroy_resource(wl_client*, wl_resource* resource) {
+    wl_resource_destroy(resource);
+}
 
-XdgSurface* XS(wl_resource* r) { return static_cast<XdgSurface*>(wl_resource_get_user_data(r)); }
-XdgToplevel* XT(wl_resource* r) { return static_cast<XdgToplevel*>(wl_resource_get_user_data(r)); }
-XdgPopup* XP(wl_resource* r) { return static_cast<XdgPopup*>(wl_resource_get_user_data(r)); }
-PositionerRules* PR(wl_resource* r) { return static_cast<PositionerRules*>(wl_resource_get_user_data(r)); }
+XdgSurface* XS(wl_resource* r) {
+    return static_cast<XdgSurface*>(wl_resource_get_user_data(r));
+}
+XdgToplevel* XT(wl_resource* r) {
+    return static_cast<XdgToplevel*>(wl_resource_get_user_data(r));
+}
+XdgPopup* XP(wl_resource* r) {
+    return static_cast<XdgPopup*>(wl_resource_get_user_data(r));
+}
+PositionerRules* PR(wl_resource* r) {
+    return static_cast<PositionerRules*>(wl_resource_get_user_data(r));
+}
 
 // xdg_positioner ---------------------------------------------------------
 
@@ -53,10 +63,12 @@ const struct xdg_positioner_interface kPositionerImpl = {
         PR(r)->gravity = gravity;
     },
     [](wl_client*, wl_resource* r, uint32_t adjustment) { PR(r)->constraint_adjustment = adjustment; },
-    [](wl_client*, wl_resource* r, int32_t x, int32_t y) { PR(r)->offset = {x, y}; },
-    [](wl_client*, wl_resource*) {},                   // set_reactive: always re-placed on reposition
-    [](wl_client*, wl_resource*, int32_t, int32_t) {}, // set_parent_size
-    [](wl_client*, wl_resource*, uint32_t) {},         // set_parent_configure
+    [](wl_client*, wl_resource* r, int32_t x, int32_t y) {
+        PR(r)->offset = {x, y};
+    },
+    [](wl_client*, wl_resource*) {},                    // set_reactive: always re-placed on reposition
+    [](wl_client*, wl_resource*, int32_t, int32_t) {},  // set_parent_size
+    [](wl_client*, wl_resource*, uint32_t) {},          // set_parent_configure
 };
 
 bool positioner_complete(wl_resource* positioner, wl_resource* error_on) {
@@ -72,14 +84,12 @@ bool positioner_complete(wl_resource* positioner, wl_resource* error_on) {
 
 void toplevel_move(wl_client*, wl_resource* r, wl_resource*, uint32_t) {
     XdgToplevel* t = XT(r);
-    if (t->xdg_surface())
-        t->xdg_surface()->server().seat().begin_move(*t);
+    if (t->xdg_surface()) t->xdg_surface()->server().seat().begin_move(*t);
 }
 
 void toplevel_resize(wl_client*, wl_resource* r, wl_resource*, uint32_t, uint32_t edges) {
     XdgToplevel* t = XT(r);
-    if (t->xdg_surface())
-        t->xdg_surface()->server().seat().begin_resize(*t, edges);
+    if (t->xdg_surface()) t->xdg_surface()->server().seat().begin_resize(*t, edges);
 }
 
 WindowManager* wm_of(wl_resource* r) {
@@ -89,37 +99,34 @@ WindowManager* wm_of(wl_resource* r) {
 
 const struct xdg_toplevel_interface kToplevelImpl = {
     destroy_resource,
-    [](wl_client*, wl_resource*, wl_resource*) {}, // set_parent: no transient stacking yet
+    [](wl_client*, wl_resource*, wl_resource*) {},  // set_parent: no transient stacking yet
     [](wl_client*, wl_resource* r, const char* title) { XT(r)->set_title(title); },
     [](wl_client*, wl_resource* r, const char* app_id) { XT(r)->set_app_id(app_id); },
-    [](wl_client*, wl_resource*, wl_resource*, uint32_t, int32_t, int32_t) {}, // show_window_menu
+    [](wl_client*, wl_resource*, wl_resource*, uint32_t, int32_t, int32_t) {},  // show_window_menu
     toplevel_move,
     toplevel_resize,
-    [](wl_client*, wl_resource*, int32_t, int32_t) {}, // set_max_size
-    [](wl_client*, wl_resource*, int32_t, int32_t) {}, // set_min_size
+    [](wl_client*, wl_resource*, int32_t, int32_t) {},  // set_max_size
+    [](wl_client*, wl_resource*, int32_t, int32_t) {},  // set_min_size
     [](wl_client*, wl_resource* r) {
-        if (WindowManager* wm = wm_of(r))
-            wm->set_maximized(*XT(r), true);
+        if (WindowManager* wm = wm_of(r)) wm->set_maximized(*XT(r), true);
     },
     [](wl_client*, wl_resource* r) {
-        if (WindowManager* wm = wm_of(r))
-            wm->set_maximized(*XT(r), false);
+        if (WindowManager* wm = wm_of(r)) wm->set_maximized(*XT(r), false);
     },
-    [](wl_client*, wl_resource* r, wl_resource*) { // the output argument: there is one
-        if (WindowManager* wm = wm_of(r))
-            wm->set_fullscreen(*XT(r), true);
+    [](wl_client*, wl_resource* r, wl_resource*) {  // the output argument: there is one
+        if (WindowManager* wm = wm_of(r)) wm->set_fullscreen(*XT(r), true);
     },
     [](wl_client*, wl_resource* r) {
-        if (WindowManager* wm = wm_of(r))
-            wm->set_fullscreen(*XT(r), false);
+        if (WindowManager* wm = wm_of(r)) wm->set_fullscreen(*XT(r), false);
     },
     [](wl_client*, wl_resource* r) {
-        if (WindowManager* wm = wm_of(r))
-            wm->minimize(*XT(r));
+        if (WindowManager* wm = wm_of(r)) wm->minimize(*XT(r));
     },
 };
 
-void toplevel_destroyed(wl_resource* r) { delete XT(r); }
+void toplevel_destroyed(wl_resource* r) {
+    delete XT(r);
+}
 
 // xdg_popup --------------------------------------------------------------
 
@@ -127,12 +134,13 @@ const struct xdg_popup_interface kPopupImpl = {
     destroy_resource,
     [](wl_client*, wl_resource* r, wl_resource*, uint32_t) { XP(r)->grab(); },
     [](wl_client*, wl_resource* r, wl_resource* positioner, uint32_t token) {
-        if (positioner_complete(positioner, r))
-            XP(r)->reposition(*PR(positioner), token);
+        if (positioner_complete(positioner, r)) XP(r)->reposition(*PR(positioner), token);
     },
 };
 
-void popup_destroyed(wl_resource* r) { delete XP(r); }
+void popup_destroyed(wl_resource* r) {
+    delete XP(r);
+}
 
 // xdg_surface ------------------------------------------------------------
 
@@ -140,8 +148,7 @@ const struct xdg_surface_interface kXdgSurfaceImpl = {
     destroy_resource,
     [](wl_client*, wl_resource* r, uint32_t id) { XS(r)->get_toplevel(id); },
     [](wl_client*, wl_resource* r, uint32_t id, wl_resource* parent, wl_resource* positioner) {
-        if (!positioner_complete(positioner, r))
-            return;
+        if (!positioner_complete(positioner, r)) return;
         XS(r)->get_popup(id, parent ? XS(parent) : nullptr, *PR(positioner));
     },
     [](wl_client*, wl_resource* r, int32_t x, int32_t y, int32_t w, int32_t h) {
@@ -154,7 +161,9 @@ const struct xdg_surface_interface kXdgSurfaceImpl = {
     [](wl_client*, wl_resource* r, uint32_t serial) { XS(r)->ack_configure(serial); },
 };
 
-void xdg_surface_destroyed(wl_resource* r) { delete XS(r); }
+void xdg_surface_destroyed(wl_resource* r) {
+    delete XS(r);
+}
 
 // xdg_wm_base ------------------------------------------------------------
 
@@ -164,8 +173,7 @@ void create_positioner(wl_client* client, wl_resource* base, uint32_t id) {
         wl_client_post_no_memory(client);
         return;
     }
-    wl_resource_set_implementation(r, &kPositionerImpl, new PositionerRules,
-                                   [](wl_resource* res) { delete PR(res); });
+    wl_resource_set_implementation(r, &kPositionerImpl, new PositionerRules, [](wl_resource* res) { delete PR(res); });
 }
 
 void get_xdg_surface(wl_client* client, wl_resource* base, uint32_t id, wl_resource* surface_resource) {
@@ -186,10 +194,7 @@ void get_xdg_surface(wl_client* client, wl_resource* base, uint32_t id, wl_resou
 }
 
 const struct xdg_wm_base_interface kWmBaseImpl = {
-    destroy_resource,
-    create_positioner,
-    get_xdg_surface,
-    [](wl_client*, wl_resource*, uint32_t) {}, // pong
+    destroy_resource, create_positioner, get_xdg_surface, [](wl_client*, wl_resource*, uint32_t) {},  // pong
 };
 
 void bind_wm_base(wl_client* client, void* data, uint32_t version, uint32_t id) {
@@ -201,7 +206,7 @@ void bind_wm_base(wl_client* client, void* data, uint32_t version, uint32_t id) 
     wl_resource_set_implementation(r, &kWmBaseImpl, data, nullptr);
 }
 
-} // namespace
+}  // namespace
 
 void create_xdg_shell_global(Server& server) {
     wl_global_create(server.display(), &xdg_wm_base_interface, kXdgWmBaseVersion, &server, bind_wm_base);
@@ -215,27 +220,20 @@ XdgSurface::XdgSurface(Server& server, wl_resource* resource, Surface* surface)
 }
 
 XdgSurface::~XdgSurface() {
-    if (toplevel_)
-        toplevel_->xdg_surface_gone();
-    if (popup_)
-        popup_->xdg_surface_gone();
-    if (surface_)
-        surface_->set_role_object(nullptr);
+    if (toplevel_) toplevel_->xdg_surface_gone();
+    if (popup_) popup_->xdg_surface_gone();
+    if (surface_) surface_->set_role_object(nullptr);
 }
 
 void XdgSurface::surface_destroyed() {
-    if (toplevel_)
-        toplevel_->unmap();
-    if (popup_)
-        popup_->unmap();
+    if (toplevel_) toplevel_->unmap();
+    if (popup_) popup_->unmap();
     surface_ = nullptr;
 }
 
 Rect XdgSurface::geometry() const {
-    if (geometry_set_)
-        return geometry_;
-    if (!surface_)
-        return {};
+    if (geometry_set_) return geometry_;
+    if (!surface_) return {};
     return {0, 0, surface_->size().width, surface_->size().height};
 }
 
@@ -251,8 +249,7 @@ void XdgSurface::get_toplevel(uint32_t id) {
         wl_resource_post_error(resource_, XDG_WM_BASE_ERROR_ROLE, "xdg_surface already has a role");
         return;
     }
-    if (!surface_->set_role("xdg_toplevel", this, resource_, XDG_WM_BASE_ERROR_ROLE))
-        return;
+    if (!surface_->set_role("xdg_toplevel", this, resource_, XDG_WM_BASE_ERROR_ROLE)) return;
     wl_resource* r = wl_resource_create(wl_resource_get_client(resource_), &xdg_toplevel_interface,
                                         wl_resource_get_version(resource_), id);
     if (!r) {
@@ -274,8 +271,7 @@ void XdgSurface::get_popup(uint32_t id, XdgSurface* parent, const PositionerRule
         wl_resource_post_error(resource_, XDG_WM_BASE_ERROR_INVALID_POPUP_PARENT, "popup needs a parent");
         return;
     }
-    if (!surface_->set_role("xdg_popup", this, resource_, XDG_WM_BASE_ERROR_ROLE))
-        return;
+    if (!surface_->set_role("xdg_popup", this, resource_, XDG_WM_BASE_ERROR_ROLE)) return;
     wl_resource* r = wl_resource_create(wl_resource_get_client(resource_), &xdg_popup_interface,
                                         wl_resource_get_version(resource_), id);
     if (!r) {
@@ -375,39 +371,36 @@ void XdgToplevel::xdg_surface_gone() {
 }
 
 void XdgToplevel::send_configure(Size size, bool activated, bool maximized, bool fullscreen) {
-    if (!xdg_surface_)
-        return;
+    if (!xdg_surface_) return;
     wl_array states;
     wl_array_init(&states);
     auto add = [&](uint32_t state) {
-        if (auto* slot = static_cast<uint32_t*>(wl_array_add(&states, sizeof(uint32_t))))
-            *slot = state;
+        if (auto* slot = static_cast<uint32_t*>(wl_array_add(&states, sizeof(uint32_t)))) *slot = state;
     };
-    if (activated)
-        add(XDG_TOPLEVEL_STATE_ACTIVATED);
-    if (maximized)
-        add(XDG_TOPLEVEL_STATE_MAXIMIZED);
-    if (fullscreen)
-        add(XDG_TOPLEVEL_STATE_FULLSCREEN);
+    if (activated) add(XDG_TOPLEVEL_STATE_ACTIVATED);
+    if (maximized) add(XDG_TOPLEVEL_STATE_MAXIMIZED);
+    if (fullscreen) add(XDG_TOPLEVEL_STATE_FULLSCREEN);
     xdg_toplevel_send_configure(resource_, size.width, size.height, &states);
     wl_array_release(&states);
     xdg_surface_->send_configure();
 }
 
-void XdgToplevel::send_close() { xdg_toplevel_send_close(resource_); }
+void XdgToplevel::send_close() {
+    xdg_toplevel_send_close(resource_);
+}
 
-void XdgToplevel::send_initial_configure() { send_configure({0, 0}, false, false, false); }
+void XdgToplevel::send_initial_configure() {
+    send_configure({0, 0}, false, false, false);
+}
 
 void XdgToplevel::map() {
-    if (mapped_ || !xdg_surface_)
-        return;
+    if (mapped_ || !xdg_surface_) return;
     mapped_ = true;
     xdg_surface_->server().window_manager().window_mapped(*this);
 }
 
 void XdgToplevel::unmap() {
-    if (!mapped_ || !xdg_surface_)
-        return;
+    if (!mapped_ || !xdg_surface_) return;
     mapped_ = false;
     xdg_surface_->server().seat().window_destroyed(*this);
     xdg_surface_->server().window_manager().window_unmapped(*this);
@@ -417,21 +410,22 @@ void XdgToplevel::set_title(const char* title) {
     // Titles are for people; cap them so a client cannot make every
     // decoration redraw shape megabytes of text.
     title_.assign(title, strnlen(title, 512));
-    if (xdg_surface_)
-        xdg_surface_->server().window_manager().window_title_changed(*this);
+    if (xdg_surface_) xdg_surface_->server().window_manager().window_title_changed(*this);
 }
 
 void XdgToplevel::set_app_id(const char* app_id) {
     app_id_.assign(app_id, strnlen(app_id, 512));
-    if (xdg_surface_)
-        xdg_surface_->server().window_manager().window_title_changed(*this);
+    if (xdg_surface_) xdg_surface_->server().window_manager().window_title_changed(*this);
 }
 
 // XdgPopup ---------------------------------------------------------------
 
 XdgPopup::XdgPopup(XdgSurface& xdg_surface, wl_resource* resource, XdgSurface* parent, const PositionerRules& rules)
-    : xdg_surface_(&xdg_surface), resource_(resource), parent_surface_(parent->surface()),
-      parent_geometry_(parent->geometry()), rules_(rules) {
+    : xdg_surface_(&xdg_surface),
+      resource_(resource),
+      parent_surface_(parent->surface()),
+      parent_geometry_(parent->geometry()),
+      rules_(rules) {
     place();
 }
 
@@ -477,30 +471,28 @@ void XdgPopup::reposition(const PositionerRules& rules, uint32_t token) {
     if (wl_resource_get_version(resource_) >= XDG_POPUP_REPOSITIONED_SINCE_VERSION)
         xdg_popup_send_repositioned(resource_, token);
     xdg_popup_send_configure(resource_, placed_.x, placed_.y, placed_.width, placed_.height);
-    if (xdg_surface_)
-        xdg_surface_->send_configure();
+    if (xdg_surface_) xdg_surface_->send_configure();
 }
 
 void XdgPopup::grab() {
-    if (xdg_surface_)
-        xdg_surface_->server().seat().popup_grab(*this);
+    if (xdg_surface_) xdg_surface_->server().seat().popup_grab(*this);
 }
 
-void XdgPopup::send_done() { xdg_popup_send_popup_done(resource_); }
+void XdgPopup::send_done() {
+    xdg_popup_send_popup_done(resource_);
+}
 
 void XdgPopup::map() {
-    if (mapped_ || !xdg_surface_)
-        return;
+    if (mapped_ || !xdg_surface_) return;
     mapped_ = true;
     xdg_surface_->server().window_manager().popup_mapped(*this);
 }
 
 void XdgPopup::unmap() {
-    if (!mapped_ || !xdg_surface_)
-        return;
+    if (!mapped_ || !xdg_surface_) return;
     mapped_ = false;
     xdg_surface_->server().seat().popup_destroyed(*this);
     xdg_surface_->server().window_manager().popup_destroyed(*this);
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -117,8 +117,8 @@ private:
     Surface* parent_surface_;
     Rect parent_geometry_;
     PositionerRules rules_;
-    Rect placed_; // relative to the parent's window geometry
+    Rect placed_;  // relative to the parent's window geometry
     bool mapped_ = false;
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -31,4 +31,4 @@ private:
     std::deque<Region> frames_;
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -19,8 +19,8 @@ TEST(DamageHistory, AgeOneNeedsNothingExtra) {
 
 TEST(DamageHistory, AgeTwoAddsThePreviousFrame) {
     DamageHistory h;
-    h.push(Region(Rect{0, 0, 5, 5}));   // frame n-2
-    h.push(Region(Rect{50, 50, 5, 5})); // frame n-1
+    h.push(Region(Rect{0, 0, 5, 5}));    // frame n-2
+    h.push(Region(Rect{50, 50, 5, 5}));  // frame n-1
     Region r = h.accumulated(2, kFull);
     EXPECT_EQ(r, Region(Rect{50, 50, 5, 5}));
     Region r3 = h.accumulated(3, kFull);

@@ -16,8 +16,7 @@ std::vector<Rect> fold_runs(const std::vector<Rect>& rects, size_t target) {
     size_t per_group = (rects.size() + target - 1) / target;
     for (size_t i = 0; i < rects.size(); i += per_group) {
         Rect box;
-        for (size_t j = i; j < rects.size() && j < i + per_group; ++j)
-            box = box.united(rects[j]);
+        for (size_t j = i; j < rects.size() && j < i + per_group; ++j) box = box.united(rects[j]);
         out.push_back(box);
     }
     return out;
@@ -29,16 +28,13 @@ int64_t waste(const Rect& a, const Rect& b) {
     return a.united(b).area() - a.area() - b.area() + a.intersected(b).area();
 }
 
-} // namespace
+}  // namespace
 
 std::vector<Rect> merge_damage(const Region& damage, int max_rects) {
-    if (max_rects < 1)
-        max_rects = 1;
+    if (max_rects < 1) max_rects = 1;
     std::vector<Rect> rects = damage.rects();
-    if (rects.size() <= size_t(max_rects))
-        return rects;
-    if (rects.size() > kPairSearchLimit)
-        rects = fold_runs(rects, kPairSearchLimit);
+    if (rects.size() <= size_t(max_rects)) return rects;
+    if (rects.size() > kPairSearchLimit) rects = fold_runs(rects, kPairSearchLimit);
 
     while (rects.size() > size_t(max_rects)) {
         size_t best_i = 0, best_j = 1;
@@ -58,11 +54,9 @@ std::vector<Rect> merge_damage(const Region& damage, int max_rects) {
         next.reserve(rects.size());
         next.push_back(merged);
         for (size_t k = 0; k < rects.size(); ++k) {
-            if (k == best_i || k == best_j)
-                continue;
+            if (k == best_i || k == best_j) continue;
             // A rectangle inside the merged box is gone for free.
-            if (merged.intersected(rects[k]) == rects[k])
-                continue;
+            if (merged.intersected(rects[k]) == rects[k]) continue;
             next.push_back(rects[k]);
         }
         rects = std::move(next);
@@ -71,9 +65,8 @@ std::vector<Rect> merge_damage(const Region& damage, int max_rects) {
     // Overlapping boxes would present some pixels twice; use the disjoint
     // form when it is not longer.
     Region covered = Region::from_rects(rects);
-    if (covered.rect_count() <= max_rects)
-        return covered.rects();
+    if (covered.rect_count() <= max_rects) return covered.rects();
     return rects;
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -20,4 +20,4 @@ inline constexpr int kMaxPresentRects = 16;
 // at most `max_rects` of them, non-overlapping.
 std::vector<Rect> merge_damage(const Region& damage, int max_rects = kMaxPresentRects);
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

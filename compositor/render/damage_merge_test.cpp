@@ -5,15 +5,16 @@
 using namespace tessera::ui;
 
 namespace {
-Region covered(const std::vector<Rect>& rects) { return Region::from_rects(rects); }
+Region covered(const std::vector<Rect>& rects) {
+    return Region::from_rects(rects);
+}
 
 int64_t total_area(const std::vector<Rect>& rects) {
     int64_t a = 0;
-    for (const Rect& r : rects)
-        a += r.area();
+    for (const Rect& r : rects) a += r.area();
     return a;
 }
-} // namespace
+}  // namespace
 
 TEST(DamageMerge, FewRectsPassThroughUnchanged) {
     Region d(Rect{0, 0, 10, 10});
@@ -25,8 +26,7 @@ TEST(DamageMerge, FewRectsPassThroughUnchanged) {
 
 TEST(DamageMerge, CapsTheCountAndStillCoversEverything) {
     Region d;
-    for (int i = 0; i < 200; ++i)
-        d.unite(Rect{(i * 37) % 1800, (i * 53) % 1000, 7, 9});
+    for (int i = 0; i < 200; ++i) d.unite(Rect{(i * 37) % 1800, (i * 53) % 1000, 7, 9});
     auto out = merge_damage(d, 16);
     EXPECT_LE(out.size(), 16u);
     Region missing = d;
@@ -52,8 +52,7 @@ TEST(DamageMerge, FarApartClustersStaySeparate) {
 
 TEST(DamageMerge, OutputRectanglesDoNotOverlap) {
     Region d;
-    for (int i = 0; i < 40; ++i)
-        d.unite(Rect{i * 10, i * 10, 15, 15});
+    for (int i = 0; i < 40; ++i) d.unite(Rect{i * 10, i * 10, 15, 15});
     auto out = merge_damage(d, 8);
     EXPECT_LE(out.size(), 8u);
     EXPECT_EQ(total_area(out), covered(out).area());

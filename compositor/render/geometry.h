@@ -39,21 +39,18 @@ struct Rect {
     Rect intersected(const Rect& o) const {
         int32_t l = std::max(x, o.x), t = std::max(y, o.y);
         int32_t r = std::min(right(), o.right()), b = std::min(bottom(), o.bottom());
-        if (r <= l || b <= t)
-            return {};
+        if (r <= l || b <= t) return {};
         return {l, t, r - l, b - t};
     }
 
     // The smallest rectangle holding both; an empty operand is ignored.
     Rect united(const Rect& o) const {
-        if (empty())
-            return o;
-        if (o.empty())
-            return *this;
+        if (empty()) return o;
+        if (o.empty()) return *this;
         int32_t l = std::min(x, o.x), t = std::min(y, o.y);
         int32_t r = std::max(right(), o.right()), b = std::max(bottom(), o.bottom());
         return {l, t, r - l, b - t};
     }
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -8,8 +8,7 @@ PaintPlan plan_paint(const std::vector<PlanLayer>& layers, const Region& damage)
     Region occluded;
     for (size_t i = layers.size(); i-- > 0;) {
         const PlanLayer& layer = layers[i];
-        if (layer.bounds.empty())
-            continue;
+        if (layer.bounds.empty()) continue;
         Region visible = damage;
         visible.intersect(layer.bounds).subtract(occluded);
         Region opaque = layer.opaque;
@@ -26,4 +25,4 @@ PaintPlan plan_paint(const std::vector<PlanLayer>& layers, const Region& damage)
     return plan;
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -17,19 +17,19 @@ namespace tessera::ui {
 
 struct PlanLayer {
     Rect bounds;
-    Region opaque; // output coordinates; clipped to bounds by the planner
+    Region opaque;  // output coordinates; clipped to bounds by the planner
 };
 
 struct LayerPaint {
-    Region source; // composite with PIXMAN_OP_SRC
-    Region over;   // composite with PIXMAN_OP_OVER
+    Region source;  // composite with PIXMAN_OP_SRC
+    Region over;    // composite with PIXMAN_OP_OVER
 };
 
 struct PaintPlan {
-    Region background;             // fill before any layer
-    std::vector<LayerPaint> layers; // same order as the input, bottom to top
+    Region background;               // fill before any layer
+    std::vector<LayerPaint> layers;  // same order as the input, bottom to top
 };
 
 PaintPlan plan_paint(const std::vector<PlanLayer>& layers_bottom_to_top, const Region& damage);
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -5,10 +5,14 @@
 namespace tessera::ui {
 
 namespace {
-Rect to_rect(const pixman_box32_t& b) { return {b.x1, b.y1, b.x2 - b.x1, b.y2 - b.y1}; }
-} // namespace
+Rect to_rect(const pixman_box32_t& b) {
+    return {b.x1, b.y1, b.x2 - b.x1, b.y2 - b.y1};
+}
+}  // namespace
 
-Region::Region() { pixman_region32_init(&region_); }
+Region::Region() {
+    pixman_region32_init(&region_);
+}
 
 Region::Region(const Rect& rect) {
     if (rect.empty())
@@ -28,8 +32,7 @@ Region::Region(Region&& other) noexcept {
 }
 
 Region& Region::operator=(const Region& other) {
-    if (this != &other)
-        pixman_region32_copy(&region_, &other.region_);
+    if (this != &other) pixman_region32_copy(&region_, &other.region_);
     return *this;
 }
 
@@ -38,20 +41,22 @@ Region& Region::operator=(Region&& other) noexcept {
     return *this;
 }
 
-Region::~Region() { pixman_region32_fini(&region_); }
+Region::~Region() {
+    pixman_region32_fini(&region_);
+}
 
 Region Region::from_rects(const std::vector<Rect>& rects) {
     Region result;
-    for (const Rect& r : rects)
-        result.unite(r);
+    for (const Rect& r : rects) result.unite(r);
     return result;
 }
 
-bool Region::empty() const { return !pixman_region32_not_empty(&region_); }
+bool Region::empty() const {
+    return !pixman_region32_not_empty(&region_);
+}
 
 Rect Region::extents() const {
-    if (empty())
-        return {};
+    if (empty()) return {};
     return to_rect(*pixman_region32_extents(&region_));
 }
 
@@ -60,17 +65,17 @@ std::vector<Rect> Region::rects() const {
     const pixman_box32_t* boxes = pixman_region32_rectangles(&region_, &n);
     std::vector<Rect> out;
     out.reserve(size_t(n));
-    for (int i = 0; i < n; ++i)
-        out.push_back(to_rect(boxes[i]));
+    for (int i = 0; i < n; ++i) out.push_back(to_rect(boxes[i]));
     return out;
 }
 
-int Region::rect_count() const { return pixman_region32_n_rects(&region_); }
+int Region::rect_count() const {
+    return pixman_region32_n_rects(&region_);
+}
 
 int64_t Region::area() const {
     int64_t total = 0;
-    for (const Rect& r : rects())
-        total += r.area();
+    for (const Rect& r : rects()) total += r.area();
     return total;
 }
 
@@ -109,8 +114,7 @@ Region& Region::intersect(const Region& other) {
 }
 
 Region& Region::subtract(const Rect& rect) {
-    if (rect.empty())
-        return *this;
+    if (rect.empty()) return *this;
     Region r(rect);
     return subtract(r);
 }
@@ -129,4 +133,4 @@ bool Region::operator==(const Region& other) const {
     return pixman_region32_equal(&region_, &other.region_);
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

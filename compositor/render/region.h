@@ -48,4 +48,4 @@ private:
     pixman_region32_t region_;
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -9,19 +9,18 @@ void composite_clipped(pixman_op_t op, pixman_image_t* source, pixman_image_t* t
     // Compositing once per clip rectangle keeps each call inside the damage
     // without relying on the destination's clip region state.
     for (const Rect& r : clip.rects()) {
-        pixman_image_composite32(op, source, nullptr, target, r.x - bounds.x, r.y - bounds.y, 0, 0, r.x, r.y,
-                                 r.width, r.height);
+        pixman_image_composite32(op, source, nullptr, target, r.x - bounds.x, r.y - bounds.y, 0, 0, r.x, r.y, r.width,
+                                 r.height);
     }
 }
 
-} // namespace
+}  // namespace
 
 RenderStats Renderer::render(pixman_image_t* target, const std::vector<RenderLayer>& layers,
                              const Region& damage) const {
     std::vector<PlanLayer> plan_layers;
     plan_layers.reserve(layers.size());
-    for (const RenderLayer& layer : layers)
-        plan_layers.push_back({layer.bounds, layer.opaque});
+    for (const RenderLayer& layer : layers) plan_layers.push_back({layer.bounds, layer.opaque});
     Rect target_rect{0, 0, pixman_image_get_width(target), pixman_image_get_height(target)};
     Region clipped = damage;
     clipped.intersect(target_rect);
@@ -52,4 +51,4 @@ RenderStats Renderer::render(pixman_image_t* target, const std::vector<RenderLay
     return stats;
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -35,4 +35,4 @@ private:
     uint32_t background_;
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

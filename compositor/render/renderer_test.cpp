@@ -12,15 +12,14 @@ using Image = std::unique_ptr<pixman_image_t, decltype(&pixman_image_unref)>;
 Image solid_image(pixman_format_code_t format, int w, int h, uint32_t argb) {
     Image img(pixman_image_create_bits(format, w, h, nullptr, 0), &pixman_image_unref);
     uint32_t* p = pixman_image_get_data(img.get());
-    for (int i = 0; i < w * h; ++i)
-        p[i] = argb;
+    for (int i = 0; i < w * h; ++i) p[i] = argb;
     return img;
 }
 
 uint32_t pixel(pixman_image_t* img, int x, int y) {
     return pixman_image_get_data(img)[y * pixman_image_get_stride(img) / 4 + x];
 }
-} // namespace
+}  // namespace
 
 TEST(Renderer, PaintsOnlyTheDamage) {
     Image target = solid_image(PIXMAN_x8r8g8b8, 64, 64, 0xff000000);

@@ -18,8 +18,7 @@
 namespace {
 
 std::string default_control_path() {
-    if (const char* p = std::getenv("TESSERA_CONTROL"))
-        return p;
+    if (const char* p = std::getenv("TESSERA_CONTROL")) return p;
     const char* runtime = std::getenv("XDG_RUNTIME_DIR");
     return std::string(runtime && *runtime ? runtime : "/tmp") + "/tessera-control";
 }
@@ -33,17 +32,15 @@ bool read_line(int fd, std::string& buffer, std::string* line) {
             return true;
         }
         pollfd p{fd, POLLIN, 0};
-        if (poll(&p, 1, 10000) <= 0)
-            return false;
+        if (poll(&p, 1, 10000) <= 0) return false;
         char chunk[4096];
         ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n <= 0)
-            return false;
+        if (n <= 0) return false;
         buffer.append(chunk, size_t(n));
     }
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     std::string path = default_control_path();
@@ -63,8 +60,7 @@ int main(int argc, char** argv) {
         if (!request.empty() && request.rfind("screenshot", 0) == 0 && request.find(' ') == std::string::npos &&
             !word.empty() && word[0] != '/') {
             char cwd[4096];
-            if (getcwd(cwd, sizeof cwd))
-                word = std::string(cwd) + "/" + word;
+            if (getcwd(cwd, sizeof cwd)) word = std::string(cwd) + "/" + word;
         }
         request += (request.empty() ? "" : " ") + word;
     }
@@ -88,10 +84,8 @@ int main(int argc, char** argv) {
     }
     std::printf("%s\n", line.c_str());
     int extra = 0;
-    if (request.rfind("windows", 0) == 0 && line.rfind("ok ", 0) == 0)
-        extra = std::atoi(line.c_str() + 3);
-    for (int k = 0; k < extra && read_line(fd, buffer, &line); ++k)
-        std::printf("%s\n", line.c_str());
+    if (request.rfind("windows", 0) == 0 && line.rfind("ok ", 0) == 0) extra = std::atoi(line.c_str() + 3);
+    for (int k = 0; k < extra && read_line(fd, buffer, &line); ++k) std::printf("%s\n", line.c_str());
     close(fd);
     return line.rfind("error", 0) == 0 ? 1 : 0;
 }

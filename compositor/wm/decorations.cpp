@@ -12,22 +12,20 @@ pixman_color_t to_color(uint32_t argb) {
 }
 
 void fill(pixman_image_t* image, const Rect& r, uint32_t argb) {
-    if (r.empty())
-        return;
+    if (r.empty()) return;
     pixman_color_t c = to_color(argb);
     pixman_rectangle16_t box{int16_t(r.x), int16_t(r.y), uint16_t(r.width), uint16_t(r.height)};
     pixman_image_fill_rectangles(PIXMAN_OP_SRC, image, &c, 1, &box);
 }
 
-} // namespace
+}  // namespace
 
 Decorations::Decorations(Theme theme)
     : theme_(std::move(theme)), text_(std::make_unique<TextRenderer>(theme_.font, theme_.font_size)) {}
 
 Decorations::~Decorations() {
     for (auto& [window, cached] : cache_)
-        if (cached.image)
-            pixman_image_unref(cached.image);
+        if (cached.image) pixman_image_unref(cached.image);
 }
 
 Rect Decorations::frame_for(const Rect& content) const {
@@ -45,14 +43,10 @@ Rect Decorations::button_rect(const Rect& frame, int index) const {
 
 WindowManager::FramePart Decorations::part_at(const Rect& frame, const Rect& content, Point p) const {
     using Part = WindowManager::FramePart;
-    if (!frame.contains(p) || content.contains(p))
-        return Part::None;
-    if (button_rect(frame, 0).contains(p))
-        return Part::Close;
-    if (button_rect(frame, 1).contains(p))
-        return Part::Maximize;
-    if (button_rect(frame, 2).contains(p))
-        return Part::Minimize;
+    if (!frame.contains(p) || content.contains(p)) return Part::None;
+    if (button_rect(frame, 0).contains(p)) return Part::Close;
+    if (button_rect(frame, 1).contains(p)) return Part::Maximize;
+    if (button_rect(frame, 2).contains(p)) return Part::Minimize;
     Rect title{frame.x + theme_.border_width, frame.y + theme_.border_width, frame.width - 2 * theme_.border_width,
                theme_.title_height};
     return title.contains(p) ? Part::Title : Part::Border;
@@ -60,28 +54,23 @@ WindowManager::FramePart Decorations::part_at(const Rect& frame, const Rect& con
 
 void Decorations::invalidate(const Window& window) {
     auto it = cache_.find(&window);
-    if (it != cache_.end())
-        it->second.valid = false;
+    if (it != cache_.end()) it->second.valid = false;
 }
 
 void Decorations::forget(const Window& window) {
     auto it = cache_.find(&window);
-    if (it == cache_.end())
-        return;
-    if (it->second.image)
-        pixman_image_unref(it->second.image);
+    if (it == cache_.end()) return;
+    if (it->second.image) pixman_image_unref(it->second.image);
     cache_.erase(it);
 }
 
 void Decorations::draw(const Window& window, Cached& cached, const Rect& frame, bool focused) {
     if (!cached.image || cached.size != Size{frame.width, frame.height}) {
-        if (cached.image)
-            pixman_image_unref(cached.image);
+        if (cached.image) pixman_image_unref(cached.image);
         cached.image = pixman_image_create_bits(PIXMAN_a8r8g8b8, frame.width, frame.height, nullptr, 0);
         cached.size = {frame.width, frame.height};
     }
-    if (!cached.image)
-        return;
+    if (!cached.image) return;
     Rect local{0, 0, frame.width, frame.height};
     fill(cached.image, local, focused ? theme_.border_active : theme_.border_inactive);
     int b = theme_.border_width;
@@ -112,10 +101,8 @@ void Decorations::draw(const Window& window, Cached& cached, const Rect& frame, 
 void Decorations::add_layers(const Window& window, const Rect& frame, bool focused, std::vector<SceneLayer>& out) {
     Cached& cached = cache_[&window];
     bool redraw = !cached.valid || cached.focused != focused || cached.size != Size{frame.width, frame.height};
-    if (redraw)
-        draw(window, cached, frame, focused);
-    if (!cached.image)
-        return;
+    if (redraw) draw(window, cached, frame, focused);
+    if (!cached.image) return;
     // The content area is not part of the decoration's opaque region: the
     // surface above covers it (or shows through, if translucent).
     Region opaque(frame);
@@ -125,4 +112,4 @@ void Decorations::add_layers(const Window& window, const Rect& frame, bool focus
     out.push_back({&cached, frame, std::move(opaque), cached.image});
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -44,4 +44,4 @@ private:
     std::unordered_map<const Window*, Cached> cache_;
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -13,8 +13,8 @@ namespace tessera::ui {
 enum LayerAnchor : uint32_t { kAnchorTop = 1, kAnchorBottom = 2, kAnchorLeft = 4, kAnchorRight = 8 };
 
 struct LayerRules {
-    Size size;           // 0 in a dimension: stretch between the anchored edges
-    uint32_t anchor = 0; // LayerAnchor bits
+    Size size;            // 0 in a dimension: stretch between the anchored edges
+    uint32_t anchor = 0;  // LayerAnchor bits
     int32_t exclusive_zone = 0;
     int32_t margin_top = 0, margin_right = 0, margin_bottom = 0, margin_left = 0;
 };
@@ -29,4 +29,4 @@ uint32_t exclusive_edge(uint32_t anchor);
 // The output minus every exclusive zone.
 Rect usable_area(Size output, const std::vector<LayerRules>& surfaces);
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -38,6 +38,6 @@ TEST(LayerLayout, ExclusiveZonesShrinkTheUsableArea) {
     dock.exclusive_zone = 48;
     LayerRules background;
     background.anchor = kAnchorTop | kAnchorBottom | kAnchorLeft | kAnchorRight;
-    background.exclusive_zone = 100; // no single edge: ignored
+    background.exclusive_zone = 100;  // no single edge: ignored
     EXPECT_EQ(usable_area(kOut, {top, dock, background}), (Rect{48, 32, 952, 768}));
 }

@@ -9,9 +9,9 @@ namespace tessera::ui {
 
 struct PositionerRules {
     Size size;
-    Rect anchor_rect;        // relative to the parent's window geometry
-    uint32_t anchor = 0;     // xdg_positioner.anchor
-    uint32_t gravity = 0;    // xdg_positioner.gravity
+    Rect anchor_rect;      // relative to the parent's window geometry
+    uint32_t anchor = 0;   // xdg_positioner.anchor
+    uint32_t gravity = 0;  // xdg_positioner.gravity
     uint32_t constraint_adjustment = 0;
     Point offset;
 };
@@ -21,4 +21,4 @@ struct PositionerRules {
 // slide_x/slide_y and flip_x/flip_y are honoured, resize is not.
 Rect place_popup(const PositionerRules& rules, const Rect& bounds);
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -32,7 +32,7 @@ TEST(Positioner, FlipsWhenItWouldLeaveTheBounds) {
     r.anchor_rect = {0, 180, 40, 20};
     r.anchor = kBottomLeft;
     r.gravity = kBottomRight;
-    r.constraint_adjustment = 8; // flip_y
+    r.constraint_adjustment = 8;  // flip_y
     Rect p = place_popup(r, {0, 0, 400, 210});
     EXPECT_EQ(p, (Rect{0, 130, 100, 50}));
 }
@@ -43,7 +43,7 @@ TEST(Positioner, SlidesBackInside) {
     r.anchor_rect = {350, 0, 40, 20};
     r.anchor = kBottomLeft;
     r.gravity = kBottomRight;
-    r.constraint_adjustment = 1; // slide_x
+    r.constraint_adjustment = 1;  // slide_x
     EXPECT_EQ(place_popup(r, {0, 0, 400, 300}).x, 300);
     r.constraint_adjustment = 0;
     EXPECT_EQ(place_popup(r, {0, 0, 400, 300}).x, 350);

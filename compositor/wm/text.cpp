@@ -13,7 +13,7 @@ namespace {
 
 struct Shaped {
     std::vector<hb_codepoint_t> glyphs;
-    std::vector<int> x; // pen x in pixels of each glyph
+    std::vector<int> x;  // pen x in pixels of each glyph
     std::vector<int> y;
     int width = 0;
 };
@@ -27,7 +27,7 @@ Shaped shape(hb_font_t* font, const std::string& utf8) {
     unsigned count = 0;
     hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buffer, &count);
     hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buffer, &count);
-    int pen = 0; // 26.6
+    int pen = 0;  // 26.6
     for (unsigned i = 0; i < count; ++i) {
         out.glyphs.push_back(info[i].codepoint);
         out.x.push_back((pen + pos[i].x_offset) >> 6);
@@ -40,14 +40,11 @@ Shaped shape(hb_font_t* font, const std::string& utf8) {
 }
 
 void blit_glyph(pixman_image_t* target, FT_Face face, hb_codepoint_t glyph, int x, int y, pixman_image_t* color) {
-    if (FT_Load_Glyph(face, glyph, FT_LOAD_RENDER | FT_LOAD_TARGET_LIGHT))
-        return;
+    if (FT_Load_Glyph(face, glyph, FT_LOAD_RENDER | FT_LOAD_TARGET_LIGHT)) return;
     FT_Bitmap& bm = face->glyph->bitmap;
-    if (bm.width == 0 || bm.rows == 0 || bm.pixel_mode != FT_PIXEL_MODE_GRAY)
-        return;
+    if (bm.width == 0 || bm.rows == 0 || bm.pixel_mode != FT_PIXEL_MODE_GRAY) return;
     pixman_image_t* mask = pixman_image_create_bits(PIXMAN_a8, int(bm.width), int(bm.rows), nullptr, 0);
-    if (!mask)
-        return;
+    if (!mask) return;
     auto* dst = reinterpret_cast<uint8_t*>(pixman_image_get_data(mask));
     int stride = pixman_image_get_stride(mask);
     for (unsigned row = 0; row < bm.rows; ++row)
@@ -58,39 +55,34 @@ void blit_glyph(pixman_image_t* target, FT_Face face, hb_codepoint_t glyph, int 
     pixman_image_unref(mask);
 }
 
-} // namespace
+}  // namespace
 
 TextRenderer::TextRenderer(const std::string& font_path, int pixel_size) {
     FT_Library library = nullptr;
-    if (FT_Init_FreeType(&library))
-        return;
+    if (FT_Init_FreeType(&library)) return;
     library_ = library;
     FT_Face face = nullptr;
-    if (FT_New_Face(library, font_path.c_str(), 0, &face))
-        return;
+    if (FT_New_Face(library, font_path.c_str(), 0, &face)) return;
     FT_Set_Pixel_Sizes(face, 0, FT_UInt(pixel_size));
     face_ = face;
     font_ = hb_ft_font_create_referenced(face);
 }
 
 TextRenderer::~TextRenderer() {
-    if (font_)
-        hb_font_destroy(static_cast<hb_font_t*>(font_));
-    if (face_)
-        FT_Done_Face(static_cast<FT_Face>(face_));
-    if (library_)
-        FT_Done_FreeType(static_cast<FT_Library>(library_));
+    if (font_) hb_font_destroy(static_cast<hb_font_t*>(font_));
+    if (face_) FT_Done_Face(static_cast<FT_Face>(face_));
+    if (library_) FT_Done_FreeType(static_cast<FT_Library>(library_));
 }
 
-int TextRenderer::ascent() const { return face_ ? int(static_cast<FT_Face>(face_)->size->metrics.ascender >> 6) : 0; }
+int TextRenderer::ascent() const {
+    return face_ ? int(static_cast<FT_Face>(face_)->size->metrics.ascender >> 6) : 0;
+}
 int TextRenderer::descent() const {
     return face_ ? int(-(static_cast<FT_Face>(face_)->size->metrics.descender >> 6)) : 0;
 }
 
-int TextRenderer::draw(pixman_image_t* target, const std::string& utf8, Point baseline, int max_width,
-                       uint32_t argb) {
-    if (!face_ || max_width <= 0)
-        return 0;
+int TextRenderer::draw(pixman_image_t* target, const std::string& utf8, Point baseline, int max_width, uint32_t argb) {
+    if (!face_ || max_width <= 0) return 0;
     auto* font = static_cast<hb_font_t*>(font_);
     auto face = static_cast<FT_Face>(face_);
     Shaped text = shape(font, utf8);
@@ -102,8 +94,7 @@ int TextRenderer::draw(pixman_image_t* target, const std::string& utf8, Point ba
         count = 0;
         while (count < text.glyphs.size() && text.x[count] < room) {
             int next = count + 1 < text.glyphs.size() ? text.x[count + 1] : text.width;
-            if (next > room)
-                break;
+            if (next > room) break;
             ++count;
         }
     }
@@ -115,12 +106,12 @@ int TextRenderer::draw(pixman_image_t* target, const std::string& utf8, Point ba
     int width = count == text.glyphs.size() ? text.width : (count ? text.x[count] : 0);
     if (!ellipsis.glyphs.empty()) {
         for (size_t i = 0; i < ellipsis.glyphs.size(); ++i)
-            blit_glyph(target, face, ellipsis.glyphs[i], baseline.x + width + ellipsis.x[i],
-                       baseline.y + ellipsis.y[i], color);
+            blit_glyph(target, face, ellipsis.glyphs[i], baseline.x + width + ellipsis.x[i], baseline.y + ellipsis.y[i],
+                       color);
         width += ellipsis.width;
     }
     pixman_image_unref(color);
     return width;
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

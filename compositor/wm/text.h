@@ -28,9 +28,9 @@ public:
 
 private:
     struct Impl;
-    void* library_ = nullptr; // FT_Library
-    void* face_ = nullptr;    // FT_Face
-    void* font_ = nullptr;    // hb_font_t*
+    void* library_ = nullptr;  // FT_Library
+    void* face_ = nullptr;     // FT_Face
+    void* font_ = nullptr;     // hb_font_t*
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -14,29 +14,28 @@ std::string trim(const std::string& s) {
 
 bool parse_color(const std::string& v, uint32_t* out) {
     // #rrggbb or #aarrggbb
-    if (v.size() != 7 && v.size() != 9)
-        return false;
-    if (v[0] != '#')
-        return false;
+    if (v.size() != 7 && v.size() != 9) return false;
+    if (v[0] != '#') return false;
     uint32_t value = 0;
     for (size_t i = 1; i < v.size(); ++i) {
         char c = v[i];
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-        if (d < 0)
-            return false;
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (d < 0) return false;
         value = value << 4 | uint32_t(d);
     }
     *out = v.size() == 7 ? 0xff000000u | value : value;
     return true;
 }
 
-} // namespace
+}  // namespace
 
 bool Theme::load(const std::string& path, Theme* theme, std::string* error) {
     std::ifstream in(path);
     if (!in) {
-        if (error)
-            *error = "cannot read " + path;
+        if (error) *error = "cannot read " + path;
         return false;
     }
     std::ostringstream problems;
@@ -45,8 +44,7 @@ bool Theme::load(const std::string& path, Theme* theme, std::string* error) {
     while (std::getline(in, line)) {
         ++number;
         line = trim(line);
-        if (line.empty() || line[0] == '#')
-            continue;
+        if (line.empty() || line[0] == '#') continue;
         size_t eq = line.find('=');
         if (eq == std::string::npos) {
             problems << path << ":" << number << ": expected key = value\n";
@@ -76,35 +74,29 @@ bool Theme::load(const std::string& path, Theme* theme, std::string* error) {
                       {"button_minimize", &theme->button_minimize}};
         bool known = false;
         for (const IntKey& k : ints) {
-            if (key != k.name)
-                continue;
+            if (key != k.name) continue;
             known = true;
             try {
                 int v = std::stoi(value);
-                if (v < k.min || v > k.max)
-                    throw std::out_of_range(key);
+                if (v < k.min || v > k.max) throw std::out_of_range(key);
                 *k.field = v;
             } catch (const std::exception&) {
                 problems << path << ":" << number << ": " << key << " out of range\n";
             }
         }
         for (const ColorKey& k : colors) {
-            if (key != k.name)
-                continue;
+            if (key != k.name) continue;
             known = true;
-            if (!parse_color(value, k.field))
-                problems << path << ":" << number << ": bad colour " << value << "\n";
+            if (!parse_color(value, k.field)) problems << path << ":" << number << ": bad colour " << value << "\n";
         }
         if (key == "font") {
             known = true;
             theme->font = value;
         }
-        if (!known)
-            problems << path << ":" << number << ": unknown key " << key << "\n";
+        if (!known) problems << path << ":" << number << ": unknown key " << key << "\n";
     }
-    if (error)
-        *error = problems.str();
+    if (error) *error = problems.str();
     return true;
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

@@ -29,4 +29,4 @@ struct Theme {
     static bool load(const std::string& path, Theme* theme, std::string* error);
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

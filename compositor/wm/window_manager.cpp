@@ -12,29 +12,26 @@ namespace {
 // wrapping when it would leave the screen.
 constexpr int kCascadeStep = 32;
 constexpr int kCascadeOrigin = 48;
-} // namespace
+}  // namespace
 
 WindowManager::WindowManager() = default;
 WindowManager::~WindowManager() = default;
 
 WindowManager::Entry* WindowManager::find(const Window& window) {
     for (Entry& e : stack_)
-        if (e.window == &window)
-            return &e;
+        if (e.window == &window) return &e;
     return nullptr;
 }
 
 const WindowManager::Entry* WindowManager::find(const Window& window) const {
     for (const Entry& e : stack_)
-        if (e.window == &window)
-            return &e;
+        if (e.window == &window) return &e;
     return nullptr;
 }
 
 Rect WindowManager::frame_of(const Window& window) const {
     const Entry* e = find(window);
-    if (!e)
-        return {};
+    if (!e) return {};
     Rect g = window.geometry();
     Rect content{e->position.x, e->position.y, g.width, g.height};
     return decorations_ && !e->fullscreen ? decorations_->frame_for(content) : content;
@@ -46,8 +43,7 @@ Point WindowManager::surface_origin(const Entry& entry) const {
 }
 
 void WindowManager::damage_frame(const Entry& entry) {
-    if (!compositor_ || !entry.mapped || entry.minimized)
-        return;
+    if (!compositor_ || !entry.mapped || entry.minimized) return;
     Region r(frame_of(*entry.window));
     // Popups and subsurfaces may stick out of the frame; the layer diff
     // covers them when they move, so only the frame is needed here.
@@ -80,19 +76,16 @@ void WindowManager::window_mapped(Window& window) {
     // Whatever happens below, the window list may have changed (it diffs).
     notify_changed();
     Entry* e = find(window);
-    if (!e || e->mapped)
-        return;
+    if (!e || e->mapped) return;
     e->mapped = true;
-    if (!e->fullscreen)
-        place_new(*e);
+    if (!e->fullscreen) place_new(*e);
     focus(&window);
 }
 
 void WindowManager::window_unmapped(Window& window) {
     notify_changed();
     Entry* e = find(window);
-    if (!e || !e->mapped)
-        return;
+    if (!e || !e->mapped) return;
     damage_frame(*e);
     e->mapped = false;
     if (focused_ == &window) {
@@ -104,11 +97,9 @@ void WindowManager::window_unmapped(Window& window) {
 void WindowManager::window_destroyed(Window& window) {
     notify_changed();
     Entry* e = find(window);
-    if (!e)
-        return;
+    if (!e) return;
     damage_frame(*e);
-    if (decorations_)
-        decorations_->forget(window);
+    if (decorations_) decorations_->forget(window);
     stack_.erase(stack_.begin() + (e - stack_.data()));
     if (focused_ == &window) {
         focused_ = nullptr;
@@ -119,8 +110,7 @@ void WindowManager::window_destroyed(Window& window) {
 void WindowManager::window_title_changed(Window& window) {
     notify_changed();
     if (Entry* e = find(window)) {
-        if (decorations_)
-            decorations_->invalidate(window);
+        if (decorations_) decorations_->invalidate(window);
         damage_frame(*e);
     }
 }
@@ -133,21 +123,17 @@ void WindowManager::send_state(Entry& entry, Size size) {
 void WindowManager::focus(Window* window) {
     if (window) {
         Entry* e = find(*window);
-        if (!e || !e->mapped || e->minimized)
-            return;
+        if (!e || !e->mapped || e->minimized) return;
         raise(*window);
     }
-    if (focused_ == window)
-        return;
+    if (focused_ == window) return;
     Window* previous = focused_;
     focused_ = window;
-    if (focus_listener_)
-        focus_listener_();
+    if (focus_listener_) focus_listener_();
     notify_changed();
     for (Entry& e : stack_) {
         if (e.window == previous || e.window == window) {
-            if (decorations_)
-                decorations_->invalidate(*e.window);
+            if (decorations_) decorations_->invalidate(*e.window);
             damage_frame(e);
             if (e.mapped)
                 send_state(e, e.maximized || e.fullscreen
@@ -169,8 +155,7 @@ void WindowManager::focus_topmost() {
 
 void WindowManager::raise(Window& window) {
     Entry* e = find(window);
-    if (!e || e == &stack_.back())
-        return;
+    if (!e || e == &stack_.back()) return;
     Entry moved = *e;
     stack_.erase(stack_.begin() + (e - stack_.data()));
     stack_.push_back(moved);
@@ -181,8 +166,7 @@ void WindowManager::raise(Window& window) {
 void WindowManager::minimize(Window& window) {
     notify_changed();
     Entry* e = find(window);
-    if (!e || e->minimized)
-        return;
+    if (!e || e->minimized) return;
     damage_frame(*e);
     e->minimized = true;
     if (focused_ == &window) {
@@ -194,8 +178,7 @@ void WindowManager::minimize(Window& window) {
 void WindowManager::restore(Window& window) {
     notify_changed();
     Entry* e = find(window);
-    if (!e)
-        return;
+    if (!e) return;
     if (e->minimized) {
         e->minimized = false;
         damage_frame(*e);
@@ -206,8 +189,7 @@ void WindowManager::restore(Window& window) {
 void WindowManager::set_maximized(Window& window, bool maximized) {
     notify_changed();
     Entry* e = find(window);
-    if (!e || e->maximized == maximized)
-        return;
+    if (!e || e->maximized == maximized) return;
     damage_frame(*e);
     e->maximized = maximized;
     if (maximized) {
@@ -230,12 +212,10 @@ void WindowManager::set_maximized(Window& window, bool maximized) {
 void WindowManager::set_fullscreen(Window& window, bool fullscreen) {
     notify_changed();
     Entry* e = find(window);
-    if (!e || e->fullscreen == fullscreen)
-        return;
+    if (!e || e->fullscreen == fullscreen) return;
     damage_frame(*e);
     if (fullscreen) {
-        if (!e->maximized)
-            e->restore_frame = frame_of(window);
+        if (!e->maximized) e->restore_frame = frame_of(window);
         e->fullscreen = true;
         e->position = {0, 0};
         send_state(*e, output_size_);
@@ -263,8 +243,7 @@ void WindowManager::relayout_maximized() {
             send_state(e, output_size_);
             continue;
         }
-        if (!e.maximized)
-            continue;
+        if (!e.maximized) continue;
         Rect restore = e.restore_frame;
         e.maximized = false;
         set_maximized(*e.window, true);
@@ -273,14 +252,12 @@ void WindowManager::relayout_maximized() {
 }
 
 void WindowManager::toggle_maximized(Window& window) {
-    if (const Entry* e = find(window))
-        set_maximized(window, !e->maximized);
+    if (const Entry* e = find(window)) set_maximized(window, !e->maximized);
 }
 
 void WindowManager::request_size(Window& window, Size size, uint32_t edges) {
     Entry* e = find(window);
-    if (!e || e->maximized)
-        return;
+    if (!e || e->maximized) return;
     e->resize_edges = edges;
     send_state(*e, size);
 }
@@ -292,14 +269,10 @@ uint32_t WindowManager::edges_at(const Window& window, Point p) const {
     constexpr int kGrab = 2, kCorner = 16;
     Rect f = frame_of(window);
     uint32_t edges = 0;
-    if (p.y < f.y + kGrab)
-        edges |= 1;
-    if (p.y >= f.bottom() - kGrab)
-        edges |= 2;
-    if (p.x < f.x + kGrab)
-        edges |= 4;
-    if (p.x >= f.right() - kGrab)
-        edges |= 8;
+    if (p.y < f.y + kGrab) edges |= 1;
+    if (p.y >= f.bottom() - kGrab) edges |= 2;
+    if (p.x < f.x + kGrab) edges |= 4;
+    if (p.x >= f.right() - kGrab) edges |= 8;
     if (edges & (4 | 8)) {
         if (p.y < f.y + kCorner)
             edges |= 1;
@@ -317,29 +290,27 @@ uint32_t WindowManager::edges_at(const Window& window, Point p) const {
 
 Rect WindowManager::grab_area(const Entry& e) const {
     Rect f = frame_of(*e.window);
-    if (!decorations_ || e.fullscreen || e.maximized)
-        return f;
+    if (!decorations_ || e.fullscreen || e.maximized) return f;
     return {f.x - kResizeMargin, f.y - kResizeMargin, f.width + 2 * kResizeMargin, f.height + 2 * kResizeMargin};
 }
 
-void WindowManager::close(Window& window) { window.send_close(); }
+void WindowManager::close(Window& window) {
+    window.send_close();
+}
 
 void WindowManager::move_to(Window& window, Point frame_origin) {
     Entry* e = find(window);
-    if (!e)
-        return;
+    if (!e) return;
     Rect frame = frame_of(window);
     e->position.x += frame_origin.x - frame.x;
     e->position.y += frame_origin.y - frame.y;
-    if (compositor_)
-        compositor_->schedule_repaint(); // the layer diff damages old and new place
+    if (compositor_) compositor_->schedule_repaint();  // the layer diff damages old and new place
 }
 
 std::vector<WindowInfo> WindowManager::list_windows() const {
     std::vector<WindowInfo> out;
     for (const Entry& e : stack_) {
-        if (!e.mapped)
-            continue;
+        if (!e.mapped) continue;
         out.push_back({e.id, e.window->title(), e.window->app_id(), frame_of(*e.window), focused_ == e.window,
                        e.minimized, e.maximized, e.fullscreen});
     }
@@ -348,23 +319,19 @@ std::vector<WindowInfo> WindowManager::list_windows() const {
 
 Window* WindowManager::window_by_id(uint32_t id) const {
     for (const Entry& e : stack_)
-        if (e.id == id)
-            return e.window;
+        if (e.id == id) return e.window;
     return nullptr;
 }
 
 void WindowManager::layer_surface_mapped(LayerSurface& surface) {
     if (std::find(layer_surfaces_.begin(), layer_surfaces_.end(), &surface) == layer_surfaces_.end())
         layer_surfaces_.push_back(&surface);
-    if (compositor_)
-        compositor_->schedule_repaint();
+    if (compositor_) compositor_->schedule_repaint();
 }
 
 void WindowManager::layer_surface_unmapped(LayerSurface& surface) {
-    layer_surfaces_.erase(std::remove(layer_surfaces_.begin(), layer_surfaces_.end(), &surface),
-                          layer_surfaces_.end());
-    if (compositor_)
-        compositor_->schedule_repaint();
+    layer_surfaces_.erase(std::remove(layer_surfaces_.begin(), layer_surfaces_.end(), &surface), layer_surfaces_.end());
+    if (compositor_) compositor_->schedule_repaint();
 }
 
 Rect WindowManager::layer_bounds(const LayerSurface& surface) const {
@@ -373,94 +340,76 @@ Rect WindowManager::layer_bounds(const LayerSurface& surface) const {
 
 Rect WindowManager::usable_area() const {
     std::vector<LayerRules> rules;
-    for (const LayerSurface* s : layer_surfaces_)
-        rules.push_back(s->rules());
+    for (const LayerSurface* s : layer_surfaces_) rules.push_back(s->rules());
     return ::tessera::ui::usable_area(output_size_, rules);
 }
 
 void WindowManager::add_layer_surfaces(uint32_t layer, std::vector<SceneLayer>& out) {
     for (LayerSurface* s : layer_surfaces_) {
-        if (s->layer() != layer || !s->surface() || !s->surface()->has_content())
-            continue;
+        if (s->layer() != layer || !s->surface() || !s->surface()->has_content()) continue;
         Rect b = layer_bounds(*s);
         add_surface_tree(*s->surface(), {b.x, b.y}, out);
     }
 }
 
 void WindowManager::popup_mapped(Popup& popup) {
-    if (std::find(popups_.begin(), popups_.end(), &popup) == popups_.end())
-        popups_.push_back(&popup);
-    if (compositor_)
-        compositor_->schedule_repaint();
+    if (std::find(popups_.begin(), popups_.end(), &popup) == popups_.end()) popups_.push_back(&popup);
+    if (compositor_) compositor_->schedule_repaint();
 }
 
 void WindowManager::popup_destroyed(Popup& popup) {
     popups_.erase(std::remove(popups_.begin(), popups_.end(), &popup), popups_.end());
-    if (compositor_)
-        compositor_->schedule_repaint();
+    if (compositor_) compositor_->schedule_repaint();
 }
 
 void WindowManager::subsurface_added(const SubsurfaceLink& link) {
     subsurfaces_.push_back(link);
-    if (compositor_)
-        compositor_->schedule_repaint();
+    if (compositor_) compositor_->schedule_repaint();
 }
 
 void WindowManager::subsurface_changed(const SubsurfaceLink& link) {
     for (SubsurfaceLink& s : subsurfaces_)
-        if (s.surface == link.surface)
-            s = link;
-    if (compositor_)
-        compositor_->schedule_repaint();
+        if (s.surface == link.surface) s = link;
+    if (compositor_) compositor_->schedule_repaint();
 }
 
 void WindowManager::subsurface_removed(Surface& surface) {
     subsurfaces_.erase(std::remove_if(subsurfaces_.begin(), subsurfaces_.end(),
                                       [&](const SubsurfaceLink& s) { return s.surface == &surface; }),
                        subsurfaces_.end());
-    if (compositor_)
-        compositor_->schedule_repaint();
+    if (compositor_) compositor_->schedule_repaint();
 }
 
 void WindowManager::apply_cached_children(Surface& parent) {
     std::vector<Surface*> children;
     for (const SubsurfaceLink& s : subsurfaces_)
-        if (s.parent == &parent)
-            children.push_back(s.surface);
+        if (s.parent == &parent) children.push_back(s.surface);
     // Applying may destroy nothing, but it may re-enter for grandchildren,
     // which only reads subsurfaces_.
-    for (Surface* child : children)
-        child->apply_cached();
+    for (Surface* child : children) child->apply_cached();
 }
 
 bool WindowManager::is_ancestor(const Surface* ancestor, const Surface* surface) const {
     for (int depth = 0; surface && depth < 64; ++depth) {
-        if (surface == ancestor)
-            return true;
+        if (surface == ancestor) return true;
         const Surface* parent = nullptr;
         for (const SubsurfaceLink& s : subsurfaces_)
-            if (s.surface == surface)
-                parent = s.parent;
+            if (s.surface == surface) parent = s.parent;
         surface = parent;
     }
-    return surface != nullptr; // too deep: treat as a cycle
+    return surface != nullptr;  // too deep: treat as a cycle
 }
 
 void WindowManager::surface_damaged(Surface& surface, const Region& damage) {
     for (Entry& e : stack_) {
-        if (e.window->surface() != &surface)
-            continue;
+        if (e.window->surface() != &surface) continue;
         Rect g = e.window->geometry();
-        if (e.last_size.width && (e.resize_edges & 4))
-            e.position.x -= g.width - e.last_size.width;
-        if (e.last_size.height && (e.resize_edges & 1))
-            e.position.y -= g.height - e.last_size.height;
-        if (!(Size{g.width, g.height} == e.last_size) && decorations_)
-            decorations_->invalidate(*e.window);
+        if (e.last_size.width && (e.resize_edges & 4)) e.position.x -= g.width - e.last_size.width;
+        if (e.last_size.height && (e.resize_edges & 1)) e.position.y -= g.height - e.last_size.height;
+        if (!(Size{g.width, g.height} == e.last_size) && decorations_) decorations_->invalidate(*e.window);
         e.last_size = {g.width, g.height};
     }
-    if (!compositor_)
-        return;
+    if (!compositor_) return;
     auto it = positions_.find(&surface);
     if (it != positions_.end()) {
         Region r = damage;
@@ -486,20 +435,17 @@ void WindowManager::surface_destroyed(Surface& surface) {
 
 bool WindowManager::surface_position(const Surface& surface, Point* out) const {
     auto it = positions_.find(&surface);
-    if (it == positions_.end())
-        return false;
+    if (it == positions_.end()) return false;
     *out = it->second;
     return true;
 }
 
 Surface* WindowManager::surface_at(Point p, Point* local) const {
     for (const Hit& h : hits_) {
-        if (!h.bounds.contains(p))
-            continue;
+        if (!h.bounds.contains(p)) continue;
         Point l{p.x - h.bounds.x, p.y - h.bounds.y};
         if (h.surface->accepts_input_at(l)) {
-            if (local)
-                *local = l;
+            if (local) *local = l;
             return h.surface;
         }
     }
@@ -508,8 +454,7 @@ Surface* WindowManager::surface_at(Point p, Point* local) const {
 
 Window* WindowManager::window_at(Point p) const {
     for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
-        if (it->mapped && !it->minimized && grab_area(*it).contains(p))
-            return it->window;
+        if (it->mapped && !it->minimized && grab_area(*it).contains(p)) return it->window;
     }
     return nullptr;
 }
@@ -518,29 +463,23 @@ Window* WindowManager::window_of(const Surface* surface) const {
     // Walk up subsurface and popup parents to the toplevel's surface.
     for (int depth = 0; surface && depth < 64; ++depth) {
         for (const Entry& e : stack_)
-            if (e.window->surface() == surface)
-                return e.window;
+            if (e.window->surface() == surface) return e.window;
         const Surface* parent = nullptr;
         for (const SubsurfaceLink& s : subsurfaces_)
-            if (s.surface == surface)
-                parent = s.parent;
+            if (s.surface == surface) parent = s.parent;
         for (const Popup* p : popups_)
-            if (p->surface() == surface)
-                parent = p->parent_surface();
+            if (p->surface() == surface) parent = p->parent_surface();
         surface = parent;
     }
     return nullptr;
 }
 
 WindowManager::FramePart WindowManager::frame_part_at(const Window& window, Point p) const {
-    if (!decorations_)
-        return FramePart::None;
+    if (!decorations_) return FramePart::None;
     Rect frame = frame_of(window);
     const Entry* e = find(window);
-    if (!e || e->fullscreen)
-        return FramePart::None;
-    if (!frame.contains(p))
-        return grab_area(*e).contains(p) && !e->maximized ? FramePart::Border : FramePart::None;
+    if (!e || e->fullscreen) return FramePart::None;
+    if (!frame.contains(p)) return grab_area(*e).contains(p) && !e->maximized ? FramePart::Border : FramePart::None;
     Rect g = window.geometry();
     Rect content{e->position.x, e->position.y, g.width, g.height};
     return decorations_->part_at(frame, content, p);
@@ -568,8 +507,7 @@ void WindowManager::collect_layers(std::vector<SceneLayer>& out) {
     add_layer_surfaces(0, out);
     add_layer_surfaces(1, out);
     for (Entry& e : stack_) {
-        if (!e.mapped || e.minimized || !e.window->surface() || !e.window->surface()->has_content())
-            continue;
+        if (!e.mapped || e.minimized || !e.window->surface() || !e.window->surface()->has_content()) continue;
         if (decorations_ && !e.fullscreen)
             decorations_->add_layers(*e.window, frame_of(*e.window), focused_ == e.window, out);
         add_surface_tree(*e.window->surface(), surface_origin(e), out);
@@ -592,8 +530,7 @@ void WindowManager::collect_layers(std::vector<SceneLayer>& out) {
             }
         }
     }
-    if (cursor_layer_ && cursor_layer_->image)
-        out.push_back(*cursor_layer_);
+    if (cursor_layer_ && cursor_layer_->image) out.push_back(*cursor_layer_);
 }
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

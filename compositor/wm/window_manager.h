@@ -53,7 +53,7 @@ class LayerSurface {
 public:
     virtual ~LayerSurface() = default;
     virtual Surface* surface() const = 0;
-    virtual uint32_t layer() const = 0; // 0 background, 1 bottom, 2 top, 3 overlay
+    virtual uint32_t layer() const = 0;  // 0 background, 1 bottom, 2 top, 3 overlay
     virtual const LayerRules& rules() const = 0;
 };
 
@@ -69,7 +69,7 @@ struct WindowInfo {
     uint32_t id;
     std::string title;
     std::string app_id;
-    Rect frame; // output coordinates, decorations included
+    Rect frame;  // output coordinates, decorations included
     bool focused;
     bool minimized;
     bool maximized;
@@ -163,14 +163,14 @@ private:
     struct Entry {
         Window* window = nullptr;
         uint32_t id = 0;
-        Point position;      // output position of the window geometry origin
+        Point position;  // output position of the window geometry origin
         bool mapped = false;
         bool minimized = false;
         bool maximized = false;
         bool fullscreen = false;
-        Rect restore_frame;   // before maximizing or going fullscreen
+        Rect restore_frame;  // before maximizing or going fullscreen
         bool activated_sent = false;
-        uint32_t resize_edges = 0; // anchor for the next size change
+        uint32_t resize_edges = 0;  // anchor for the next size change
         Size last_size;
     };
 
@@ -188,8 +188,7 @@ private:
     void focus_topmost();
 
     void notify_changed() {
-        if (change_listener_)
-            change_listener_();
+        if (change_listener_) change_listener_();
     }
 
     std::function<void()> focus_listener_;
@@ -198,9 +197,9 @@ private:
     Decorations* decorations_ = nullptr;
     const SceneLayer* cursor_layer_ = nullptr;
     Size output_size_{1024, 768};
-    std::vector<Entry> stack_; // bottom to top
-    std::vector<Popup*> popups_; // creation order: parents before children
-    std::vector<LayerSurface*> layer_surfaces_; // mapped, in mapping order
+    std::vector<Entry> stack_;                   // bottom to top
+    std::vector<Popup*> popups_;                 // creation order: parents before children
+    std::vector<LayerSurface*> layer_surfaces_;  // mapped, in mapping order
     std::vector<SubsurfaceLink> subsurfaces_;
     Window* focused_ = nullptr;
     uint32_t next_id_ = 1;
@@ -210,7 +209,7 @@ private:
         Surface* surface;
         Rect bounds;
     };
-    std::vector<Hit> hits_; // top to bottom, from the last collect_layers
+    std::vector<Hit> hits_;  // top to bottom, from the last collect_layers
 };
 
-} // namespace tessera::ui
+}  // namespace tessera::ui

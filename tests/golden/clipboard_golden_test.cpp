@@ -78,7 +78,7 @@ struct Source {
     }
 };
 
-} // namespace
+}  // namespace
 
 TEST(Clipboard, CopyInOneClientPasteInAnother) {
     Session session;
@@ -108,8 +108,7 @@ TEST(Clipboard, CopyInOneClientPasteInAnother) {
     std::string received;
     char chunk[256];
     ssize_t n;
-    while ((n = read(pipe_fds[0], chunk, sizeof chunk)) > 0)
-        received.append(chunk, size_t(n));
+    while ((n = read(pipe_fds[0], chunk, sizeof chunk)) > 0) received.append(chunk, size_t(n));
     close(pipe_fds[0]);
     EXPECT_EQ(received, "hello from A ✓");
 

@@ -6,16 +6,16 @@
 
 #include <gtest/gtest.h>
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
-#include <poll.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <memory>
-#include <vector>
 #include <string>
+#include <vector>
 
 using namespace tessera::golden;
 
@@ -80,11 +80,9 @@ struct RawToplevel {
 // full. False once the server has closed the connection.
 bool flush_all(TestClient& c) {
     while (wl_display_flush(c.display()) < 0) {
-        if (errno != EAGAIN)
-            return false;
+        if (errno != EAGAIN) return false;
         pollfd p{wl_display_get_fd(c.display()), POLLOUT, 0};
-        if (poll(&p, 1, 1000) <= 0 || (p.revents & (POLLERR | POLLHUP)))
-            return false;
+        if (poll(&p, 1, 1000) <= 0 || (p.revents & (POLLERR | POLLHUP))) return false;
     }
     return true;
 }
@@ -94,7 +92,7 @@ bool wait_disconnected(TestClient& c) {
     return c.disconnected();
 }
 
-} // namespace
+}  // namespace
 
 TEST(Hostile, ProtocolErrorDisconnectsOnlyThatClient) {
     Session session;
@@ -211,8 +209,7 @@ TEST(Hostile, RequestFloodsStayBounded) {
         RawToplevel t(bad);
         for (int i = 0; i < 300000; ++i) {
             wl_surface_damage_buffer(t.surface, (i * 7) % 4000, (i * 13) % 4000, 1, 1);
-            if (i % 100 == 0 && !flush_all(bad))
-                break;
+            if (i % 100 == 0 && !flush_all(bad)) break;
         }
         EXPECT_TRUE(bad.roundtrip());
         EXPECT_FALSE(bad.disconnected());
@@ -223,8 +220,7 @@ TEST(Hostile, RequestFloodsStayBounded) {
         RawToplevel t(bad);
         for (int i = 0; i < 100000 && !bad.disconnected(); ++i) {
             wl_callback_destroy(wl_surface_frame(t.surface));
-            if (i % 100 == 0 && !flush_all(bad))
-                break;
+            if (i % 100 == 0 && !flush_all(bad)) break;
         }
         EXPECT_TRUE(wait_disconnected(bad));
     }
@@ -246,8 +242,7 @@ TEST(Hostile, ClientThatNeverReads) {
     // instead of buffering without bound or blocking.
     bool dropped = false;
     for (int round = 0; round < 2000 && !dropped; ++round) {
-        for (int i = 0; i < 100; ++i)
-            wl_display_sync(bad.display());
+        for (int i = 0; i < 100; ++i) wl_display_sync(bad.display());
         dropped = !flush_all(bad);
     }
     EXPECT_TRUE(dropped);
@@ -272,8 +267,7 @@ TEST(Hostile, SurfaceMemoryIsBudgetedPerClient) {
         buffers.push_back(std::make_unique<ShmBuffer>(bad, Size{1024, 1024}, false));
         wl_surface_attach(s, buffers.back()->buffer(), 0, 0);
         wl_surface_commit(s);
-        if (bad.roundtrip())
-            ++accepted;
+        if (bad.roundtrip()) ++accepted;
     }
     EXPECT_TRUE(wait_disconnected(bad));
     EXPECT_EQ(accepted, 4);

@@ -39,8 +39,7 @@ struct LayerSurface {
     bool got_configure = false;
     std::unique_ptr<ShmBuffer> buffer;
 
-    LayerSurface(TestClient& c, LayerClient& shell, uint32_t which, Size size, uint32_t anchor, int zone,
-                 uint32_t argb)
+    LayerSurface(TestClient& c, LayerClient& shell, uint32_t which, Size size, uint32_t anchor, int zone, uint32_t argb)
         : client(c) {
         surface = wl_compositor_create_surface(c.compositor());
         layer = tessera_layer_shell_v1_get_layer_surface(shell.shell, surface, which, "golden");
@@ -77,7 +76,7 @@ struct LayerSurface {
 constexpr uint32_t kAll = TESSERA_LAYER_SURFACE_V1_ANCHOR_TOP | TESSERA_LAYER_SURFACE_V1_ANCHOR_BOTTOM |
                           TESSERA_LAYER_SURFACE_V1_ANCHOR_LEFT | TESSERA_LAYER_SURFACE_V1_ANCHOR_RIGHT;
 
-} // namespace
+}  // namespace
 
 TEST(LayerShell, PanelReservesItsEdge) {
     Session session;
@@ -85,8 +84,7 @@ TEST(LayerShell, PanelReservesItsEdge) {
     TestClient shell_client(session.socket_path());
     LayerClient shell(shell_client);
     ASSERT_NE(shell.shell, nullptr);
-    LayerSurface background(shell_client, shell, TESSERA_LAYER_SHELL_V1_LAYER_BACKGROUND, {0, 0}, kAll, 0,
-                            0xff204050);
+    LayerSurface background(shell_client, shell, TESSERA_LAYER_SHELL_V1_LAYER_BACKGROUND, {0, 0}, kAll, 0, 0xff204050);
     EXPECT_EQ(background.configured, (Size{640, 480}));
     LayerSurface panel(shell_client, shell, TESSERA_LAYER_SHELL_V1_LAYER_TOP, {0, 32},
                        TESSERA_LAYER_SURFACE_V1_ANCHOR_TOP | TESSERA_LAYER_SURFACE_V1_ANCHOR_LEFT |

@@ -28,7 +28,7 @@ std::string click_at(Session& s, int x, int y) {
     return r.empty() ? "" : r[0];
 }
 
-} // namespace
+}  // namespace
 
 TEST(Golden, EmptyDesktop) {
     Session session;
@@ -166,8 +166,7 @@ TEST(Golden, WestonSimpleShmAppears) {
     ASSERT_NE(shot, nullptr);
     int not_background = 0;
     for (int y = content.y; y < content.bottom(); y += 7)
-        for (int x = content.x; x < content.right(); x += 7)
-            not_background += pixel(shot, x, y) != 0x2e3440;
+        for (int x = content.x; x < content.right(); x += 7) not_background += pixel(shot, x, y) != 0x2e3440;
     EXPECT_GT(not_background, 100);
     pixman_image_unref(shot);
 }
@@ -184,7 +183,7 @@ TEST(Golden, ClickThroughTheInputServiceFocuses) {
     const Rect lower = windows[0].frame;
     ASSERT_TRUE(session.click(lower.x + 10, lower.y + 40));
     ASSERT_TRUE(client.dispatch_until([&] { return a.activated() && !b.activated(); }));
-    EXPECT_GE(client.input.buttons, 1); // the click went to the client too
+    EXPECT_GE(client.input.buttons, 1);  // the click went to the client too
     expect_screen_matches(session, "focus_change");
 }
 
@@ -225,8 +224,8 @@ TEST(Golden, ClientCursorWhileOverItsWindow) {
     ASSERT_TRUE(client.ok());
     TestWindow w(client, "cursor owner", {200, 150}, kBlue);
     Rect frame = session.windows()[0].frame;
-    ASSERT_TRUE(session.ok_command("pointer-move " + std::to_string(frame.x + 100) + " " +
-                                   std::to_string(frame.y + 100)));
+    ASSERT_TRUE(
+        session.ok_command("pointer-move " + std::to_string(frame.x + 100) + " " + std::to_string(frame.y + 100)));
     ASSERT_TRUE(client.dispatch_until([&] { return client.input.enters > 0; }));
     // An 8x8 square cursor with its hotspot in the middle.
     wl_surface* cursor = wl_compositor_create_surface(client.compositor());
@@ -243,7 +242,7 @@ TEST(Golden, ClientCursorWhileOverItsWindow) {
     ASSERT_TRUE(session.ok_command("pointer-move 500 400"));
     pixman_image_t* shot = take_screenshot(session, "client_cursor_left", true);
     ASSERT_NE(shot, nullptr);
-    EXPECT_EQ(pixel(shot, 500, 400), 0x000000u); // the arrow's black tip
+    EXPECT_EQ(pixel(shot, 500, 400), 0x000000u);  // the arrow's black tip
     EXPECT_NE(pixel(shot, 501, 401), 0xff00ffu);
     pixman_image_unref(shot);
     wl_surface_destroy(cursor);
@@ -257,7 +256,7 @@ TEST(Golden, SynchronizedSubsurfaceWaitsForItsParent) {
     ASSERT_NE(client.subcompositor(), nullptr);
     TestWindow parent(client, "parent", {200, 150}, kBlue);
     Rect frame = session.windows()[0].frame;
-    int cx = frame.x + 1, cy = frame.y + 29; // content origin
+    int cx = frame.x + 1, cy = frame.y + 29;  // content origin
 
     wl_surface* child = wl_compositor_create_surface(client.compositor());
     wl_subsurface* sub = wl_subcompositor_get_subsurface(client.subcompositor(), child, parent.surface());
@@ -266,14 +265,14 @@ TEST(Golden, SynchronizedSubsurfaceWaitsForItsParent) {
     yellow.fill(kYellow);
     wl_surface_attach(child, yellow.buffer(), 0, 0);
     wl_surface_damage_buffer(child, 0, 0, 50, 50);
-    wl_surface_commit(child); // cached: the parent has not committed
+    wl_surface_commit(child);  // cached: the parent has not committed
     ASSERT_TRUE(client.roundtrip());
     pixman_image_t* before = take_screenshot(session, "subsurface_before");
     ASSERT_NE(before, nullptr);
     EXPECT_EQ(pixel(before, cx + 30, cy + 30), kBlue & 0xffffff);
     pixman_image_unref(before);
 
-    ASSERT_TRUE(parent.commit({{0, 0, 1, 1}})); // the parent's commit applies the child
+    ASSERT_TRUE(parent.commit({{0, 0, 1, 1}}));  // the parent's commit applies the child
     expect_screen_matches(session, "subsurface");
 
     // Desynchronized, the child's commits show at once.
@@ -305,8 +304,7 @@ TEST(Golden, SurvivesADisplayServiceRestart) {
             back = pixel(shot, 100, 100) == (kGreen & 0xffffff);
             pixman_image_unref(shot);
         }
-        if (!back)
-            usleep(20000);
+        if (!back) usleep(20000);
     }
     ASSERT_TRUE(back);
     EXPECT_TRUE(session.server_alive());

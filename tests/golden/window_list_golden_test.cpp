@@ -34,8 +34,7 @@ struct WindowList {
         wl_registry_add_listener(registry, &registry_listener, this);
         client.roundtrip();
         wl_registry_destroy(registry);
-        if (!list)
-            return;
+        if (!list) return;
         static const tessera_window_list_v1_listener listener = {
             [](void* data, tessera_window_list_v1*, uint32_t id, const char* title, const char*, uint32_t state) {
                 static_cast<WindowList*>(data)->windows[id] = {title, state};
@@ -47,18 +46,16 @@ struct WindowList {
         client.roundtrip();
     }
     ~WindowList() {
-        if (list)
-            tessera_window_list_v1_destroy(list);
+        if (list) tessera_window_list_v1_destroy(list);
     }
     uint32_t id_of(const std::string& title) const {
         for (const auto& [id, e] : windows)
-            if (e.title == title)
-                return id;
+            if (e.title == title) return id;
         return 0;
     }
 };
 
-} // namespace
+}  // namespace
 
 TEST(Golden, MinimizeAndRestoreThroughTheWindowList) {
     Session session;

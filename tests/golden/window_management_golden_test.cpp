@@ -25,8 +25,12 @@ Point button_centre(const Rect& frame, int index_from_right) {
     return {x + 8, frame.y + 1 + gap + 8};
 }
 
-void move(Session& s, Point p) { ASSERT_TRUE(s.ok_command("pointer-move " + std::to_string(p.x) + " " + std::to_string(p.y))); }
-void button(Session& s, bool down) { ASSERT_TRUE(s.ok_command(std::string("pointer-button left ") + (down ? "press" : "release"))); }
+void move(Session& s, Point p) {
+    ASSERT_TRUE(s.ok_command("pointer-move " + std::to_string(p.x) + " " + std::to_string(p.y)));
+}
+void button(Session& s, bool down) {
+    ASSERT_TRUE(s.ok_command(std::string("pointer-button left ") + (down ? "press" : "release")));
+}
 void key(Session& s, int code, bool down) {
     ASSERT_TRUE(s.ok_command("key " + std::to_string(code) + (down ? " press" : " release")));
 }
@@ -42,7 +46,7 @@ WindowRow only_window(Session& s) {
     return w.empty() ? WindowRow{} : w[0];
 }
 
-} // namespace
+}  // namespace
 
 TEST(WindowManagement, DragTheTitleBarMovesTheWindow) {
     Session session;
@@ -76,7 +80,7 @@ TEST(WindowManagement, SuperDragMovesFromAnywhere) {
     Rect after = only_window(session).frame;
     EXPECT_EQ(after.x, before.x + 50);
     EXPECT_EQ(after.y, before.y + 20);
-    EXPECT_EQ(client.input.buttons, 0); // the drag was the window manager's
+    EXPECT_EQ(client.input.buttons, 0);  // the drag was the window manager's
 }
 
 TEST(WindowManagement, MaximizeAndRestoreButton) {

@@ -63,7 +63,7 @@ const xdg_wm_base_listener kWmBaseListener = {
     [](void*, xdg_wm_base* base, uint32_t serial) { xdg_wm_base_pong(base, serial); },
 };
 
-} // namespace
+}  // namespace
 
 void TestClient::on_global(void* data, wl_registry* registry, uint32_t name, const char* interface, uint32_t version) {
     auto* self = static_cast<TestClient*>(data);
@@ -77,8 +77,7 @@ void TestClient::on_global(void* data, wl_registry* registry, uint32_t name, con
     else if (!std::strcmp(interface, wl_subcompositor_interface.name))
         self->subcompositor_ = static_cast<wl_subcompositor*>(bind(&wl_subcompositor_interface, 1));
     else if (!std::strcmp(interface, wl_data_device_manager_interface.name))
-        self->data_device_manager_ =
-            static_cast<wl_data_device_manager*>(bind(&wl_data_device_manager_interface, 3));
+        self->data_device_manager_ = static_cast<wl_data_device_manager*>(bind(&wl_data_device_manager_interface, 3));
     else if (!std::strcmp(interface, wl_seat_interface.name))
         self->seat_ = static_cast<wl_seat*>(bind(&wl_seat_interface, 5));
     else if (!std::strcmp(interface, xdg_wm_base_interface.name)) {
@@ -89,8 +88,7 @@ void TestClient::on_global(void* data, wl_registry* registry, uint32_t name, con
 
 TestClient::TestClient(const std::string& socket_path) {
     display_ = wl_display_connect(socket_path.c_str());
-    if (!display_)
-        return;
+    if (!display_) return;
     static const wl_registry_listener listener = {&TestClient::on_global, &TestClient::on_global_remove};
     registry_ = wl_display_get_registry(display_);
     wl_registry_add_listener(registry_, &listener, this);
@@ -105,26 +103,26 @@ TestClient::TestClient(const std::string& socket_path) {
 }
 
 TestClient::~TestClient() {
-    if (display_)
-        wl_display_disconnect(display_);
+    if (display_) wl_display_disconnect(display_);
 }
 
-bool TestClient::roundtrip() { return display_ && wl_display_roundtrip(display_) >= 0; }
+bool TestClient::roundtrip() {
+    return display_ && wl_display_roundtrip(display_) >= 0;
+}
 
-bool TestClient::disconnected() { return !display_ || wl_display_get_error(display_) != 0; }
+bool TestClient::disconnected() {
+    return !display_ || wl_display_get_error(display_) != 0;
+}
 
 bool TestClient::dispatch_once(int timeout_ms) {
-    if (wl_display_dispatch_pending(display_) < 0)
-        return false;
+    if (wl_display_dispatch_pending(display_) < 0) return false;
     // A failed flush (the server closed the connection) still leaves the
     // error event to read, which is what tells the client why.
     wl_display_flush(display_);
-    if (wl_display_prepare_read(display_) != 0)
-        return wl_display_dispatch_pending(display_) >= 0;
+    if (wl_display_prepare_read(display_) != 0) return wl_display_dispatch_pending(display_) >= 0;
     pollfd p{wl_display_get_fd(display_), POLLIN, 0};
     if (poll(&p, 1, timeout_ms) > 0) {
-        if (wl_display_read_events(display_) < 0)
-            return false;
+        if (wl_display_read_events(display_) < 0) return false;
     } else {
         wl_display_cancel_read(display_);
     }
@@ -136,8 +134,7 @@ bool TestClient::dispatch_once(int timeout_ms) {
 ShmBuffer::ShmBuffer(TestClient& client, Size size, bool alpha) : size_(size) {
     bytes_ = size_t(size.width) * size_t(size.height) * 4;
     int fd = memfd_create("golden-buffer", MFD_CLOEXEC);
-    if (fd < 0 || ftruncate(fd, off_t(bytes_)) != 0)
-        return;
+    if (fd < 0 || ftruncate(fd, off_t(bytes_)) != 0) return;
     void* map = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (map == MAP_FAILED) {
         close(fd);
@@ -152,19 +149,18 @@ ShmBuffer::ShmBuffer(TestClient& client, Size size, bool alpha) : size_(size) {
 }
 
 ShmBuffer::~ShmBuffer() {
-    if (buffer_)
-        wl_buffer_destroy(buffer_);
-    if (pixels_)
-        munmap(pixels_, bytes_);
+    if (buffer_) wl_buffer_destroy(buffer_);
+    if (pixels_) munmap(pixels_, bytes_);
 }
 
-void ShmBuffer::fill(uint32_t argb) { fill_rect({0, 0, size_.width, size_.height}, argb); }
+void ShmBuffer::fill(uint32_t argb) {
+    fill_rect({0, 0, size_.width, size_.height}, argb);
+}
 
 void ShmBuffer::fill_rect(const Rect& r, uint32_t argb) {
     Rect c = r.intersected({0, 0, size_.width, size_.height});
     for (int y = c.y; y < c.bottom(); ++y)
-        for (int x = c.x; x < c.right(); ++x)
-            pixels_[y * size_.width + x] = argb;
+        for (int x = c.x; x < c.right(); ++x) pixels_[y * size_.width + x] = argb;
 }
 
 // TestWindow ---------------------------------------------------------------
@@ -181,8 +177,7 @@ struct TestWindowListeners {
         w->activated_ = false;
         for (auto* s = static_cast<uint32_t*>(states->data);
              reinterpret_cast<char*>(s) < static_cast<char*>(states->data) + states->size; ++s)
-            if (*s == XDG_TOPLEVEL_STATE_ACTIVATED)
-                w->activated_ = true;
+            if (*s == XDG_TOPLEVEL_STATE_ACTIVATED) w->activated_ = true;
     }
     static void toplevel_close(void* data, xdg_toplevel*) { static_cast<TestWindow*>(data)->closed_ = true; }
     static void popup_configure(void* data, xdg_popup*, int32_t x, int32_t y, int32_t, int32_t) {
@@ -193,13 +188,12 @@ struct TestWindowListeners {
 
 namespace {
 const xdg_surface_listener kXdgSurfaceListener = {TestWindowListeners::xdg_configure};
-const xdg_toplevel_listener kToplevelListener = {TestWindowListeners::toplevel_configure,
-                                                 TestWindowListeners::toplevel_close,
-                                                 [](void*, xdg_toplevel*, int32_t, int32_t) {},
-                                                 [](void*, xdg_toplevel*, wl_array*) {}};
+const xdg_toplevel_listener kToplevelListener = {
+    TestWindowListeners::toplevel_configure, TestWindowListeners::toplevel_close,
+    [](void*, xdg_toplevel*, int32_t, int32_t) {}, [](void*, xdg_toplevel*, wl_array*) {}};
 const xdg_popup_listener kPopupListener = {TestWindowListeners::popup_configure, TestWindowListeners::popup_done,
                                            [](void*, xdg_popup*, uint32_t) {}};
-} // namespace
+}  // namespace
 
 TestWindow::TestWindow(TestClient& client, const std::string& title, Size size, uint32_t argb, bool alpha)
     : client_(client) {
@@ -230,8 +224,7 @@ TestWindow::TestWindow(TestClient& client, TestWindow& parent, Rect anchor, Size
     popup_ = xdg_surface_get_popup(xdg_surface_, parent.xdg_surface_, positioner);
     xdg_positioner_destroy(positioner);
     xdg_popup_add_listener(popup_, &kPopupListener, this);
-    if (grab && client.seat())
-        xdg_popup_grab(popup_, client.seat(), 0);
+    if (grab && client.seat()) xdg_popup_grab(popup_, client.seat(), 0);
     wl_surface_commit(surface_);
     wait_configured();
     buffer_ = std::make_unique<ShmBuffer>(client, size, false);
@@ -240,15 +233,11 @@ TestWindow::TestWindow(TestClient& client, TestWindow& parent, Rect anchor, Size
 }
 
 TestWindow::~TestWindow() {
-    if (popup_)
-        xdg_popup_destroy(popup_);
-    if (toplevel_)
-        xdg_toplevel_destroy(toplevel_);
-    if (xdg_surface_)
-        xdg_surface_destroy(xdg_surface_);
+    if (popup_) xdg_popup_destroy(popup_);
+    if (toplevel_) xdg_toplevel_destroy(toplevel_);
+    if (xdg_surface_) xdg_surface_destroy(xdg_surface_);
     buffer_.reset();
-    if (surface_)
-        wl_surface_destroy(surface_);
+    if (surface_) wl_surface_destroy(surface_);
     client_.roundtrip();
 }
 
@@ -256,8 +245,7 @@ bool TestWindow::follow_configure(uint32_t argb, int timeout_ms) {
     auto differs = [&] {
         return configured_size_.width > 0 && configured_size_.height > 0 && !(configured_size_ == buffer_->size());
     };
-    if (!client_.dispatch_until(differs, timeout_ms))
-        return false;
+    if (!client_.dispatch_until(differs, timeout_ms)) return false;
     buffer_ = std::make_unique<ShmBuffer>(client_, configured_size_, false);
     buffer_->fill(argb);
     return commit();
@@ -290,4 +278,4 @@ bool TestWindow::commit(const std::vector<Rect>& damage, bool buffer_damage) {
     return ok;
 }
 
-} // namespace tessera::golden
+}  // namespace tessera::golden

@@ -147,12 +147,10 @@ private:
 template <typename F>
 bool TestClient::dispatch_until(F done, int timeout_ms) {
     for (int waited = 0; !done(); waited += 5) {
-        if (waited >= timeout_ms)
-            return false;
-        if (!dispatch_once(5) && disconnected())
-            return false;
+        if (waited >= timeout_ms) return false;
+        if (!dispatch_once(5) && disconnected()) return false;
     }
     return true;
 }
 
-} // namespace tessera::golden
+}  // namespace tessera::golden

@@ -19,7 +19,7 @@ using ui::Rect;
 
 struct CompareOptions {
     int tolerance = 4;
-    std::vector<Rect> clip;    // empty: the whole image
+    std::vector<Rect> clip;  // empty: the whole image
     std::vector<Rect> exclude;
 };
 
@@ -27,7 +27,7 @@ struct CompareResult {
     bool same_size = true;
     int64_t differing_pixels = 0;
     int max_channel_difference = 0;
-    Rect first_difference; // 1x1 at the first differing pixel, if any
+    Rect first_difference;  // 1x1 at the first differing pixel, if any
     bool matches() const { return same_size && differing_pixels == 0; }
 };
 
@@ -35,4 +35,4 @@ struct CompareResult {
 CompareResult compare_images(pixman_image_t* actual, pixman_image_t* expected, const CompareOptions& options,
                              pixman_image_t** diff = nullptr);
 
-} // namespace tessera::golden
+}  // namespace tessera::golden

@@ -8,13 +8,12 @@ namespace {
 struct Image {
     pixman_image_t* p;
     Image(int w, int h, uint32_t fill) : p(pixman_image_create_bits(PIXMAN_a8r8g8b8, w, h, nullptr, 0)) {
-        for (int i = 0; i < w * h; ++i)
-            pixman_image_get_data(p)[i] = fill;
+        for (int i = 0; i < w * h; ++i) pixman_image_get_data(p)[i] = fill;
     }
     ~Image() { pixman_image_unref(p); }
     void set(int x, int y, uint32_t v) { pixman_image_get_data(p)[y * pixman_image_get_width(p) + x] = v; }
 };
-} // namespace
+}  // namespace
 
 TEST(ImageCompare, WithinToleranceMatches) {
     Image a(8, 8, 0xff102030), e(8, 8, 0xff142434);

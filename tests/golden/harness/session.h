@@ -25,7 +25,7 @@ struct WindowRow {
     std::string title;
     std::string app_id;
     Rect frame;
-    std::string flags; // "focused", "-", ",minimized" ...
+    std::string flags;  // "focused", "-", ",minimized" ...
 };
 
 class Session {
@@ -95,4 +95,4 @@ void expect_screen_matches(Session& session, const std::string& name, const Comp
 // Reads back a screenshot as an image (caller unrefs), or nullptr.
 pixman_image_t* take_screenshot(Session& session, const std::string& name, bool with_cursor = false);
 
-} // namespace tessera::golden
+}  // namespace tessera::golden

@@ -4,6 +4,7 @@
 
 namespace arch {
 
+// Also SMEP when the CPU has it.
 void enable_sse();
 // STAR/LSTAR/SFMASK: syscall enters syscall_entry (syscall.S) with
 // interrupts, direction and trap flags cleared.

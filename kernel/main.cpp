@@ -97,6 +97,11 @@ extern "C" [[noreturn]] void kernel_main(uint32_t loader_magic, uint64_t boot_in
     info.command_line = command_line_copy;
     for (size_t i = 0; i < info.module_count; ++i) info.modules[i].name = "";
     console::log("boot: %s, command line \"%s\"\n", info.loader, info.command_line);
+    if (info.has_framebuffer) {
+        console::log("boot: framebuffer %ux%u, %u bpp, pitch %u at 0x%lx (not drawn on yet)\n", info.framebuffer.width,
+                     info.framebuffer.height, info.framebuffer.bits_per_pixel, info.framebuffer.pitch,
+                     info.framebuffer.address);
+    }
     for (size_t i = 0; i < info.module_count; ++i) {
         console::log("boot: module %lu at 0x%lx-0x%lx\n", i, info.modules[i].start, info.modules[i].end);
     }

@@ -12,6 +12,8 @@ constexpr uint32_t mb2_tag_end = 0;
 constexpr uint32_t mb2_tag_command_line = 1;
 constexpr uint32_t mb2_tag_module = 3;
 constexpr uint32_t mb2_tag_memory_map = 6;
+constexpr uint32_t mb2_tag_framebuffer = 8;
+constexpr uint32_t mb1_flag_framebuffer = 1u << 12;
 constexpr uint32_t mb2_max_info_size = 1u << 20;
 constexpr uint32_t memory_type_available = 1;
 constexpr size_t max_string = 4096;
@@ -35,6 +37,18 @@ bool terminated(const char* text, size_t limit) {
         if (text[i] == '\0') return true;
     }
     return false;
+}
+
+// Common checks for both loaders' framebuffer descriptions.
+const char* set_framebuffer(BootInfo& result, uint64_t address, uint32_t pitch, uint32_t width, uint32_t height,
+                            uint8_t bpp, uint8_t type) {
+    if (type == 2) return nullptr;  // EGA text mode: nothing to draw on
+    if (address == 0 || width == 0 || height == 0 || bpp == 0 || bpp > 32) return "framebuffer invalid";
+    if (static_cast<uint64_t>(width) * ((bpp + 7) / 8) > pitch) return "framebuffer rows shorter than its width";
+    if (address + static_cast<uint64_t>(pitch) * height < address) return "framebuffer wraps around";
+    result.has_framebuffer = true;
+    result.framebuffer = {address, pitch, width, height, bpp, type};
+    return nullptr;
 }
 
 bool add_memory(BootInfo& result, uint64_t base, uint64_t length, uint32_t type) {
@@ -102,6 +116,11 @@ BootInfo parse_multiboot1(const uint8_t* info, PhysicalToPointer map, uint64_t l
             offset += 4 + size;
         }
     }
+    if ((flags & mb1_flag_framebuffer) != 0) {
+        const char* error = set_framebuffer(result, read64(info + 88), read32(info + 96), read32(info + 100),
+                                            read32(info + 104), info[108], info[109]);
+        if (error) return failure(result, error);
+    }
     result.valid = true;
     result.error = "";
     return result;
@@ -132,6 +151,11 @@ BootInfo parse_multiboot2(const uint8_t* info, uint64_t limit) {
             const char* name = reinterpret_cast<const char*>(tag + 16);
             if (!terminated(name, size - 16)) return failure(result, "module name not terminated");
             const char* error = add_module(result, read32(tag + 8), read32(tag + 12), name, limit);
+            if (error) return failure(result, error);
+        } else if (type == mb2_tag_framebuffer) {
+            if (size < 30) return failure(result, "framebuffer tag too small");
+            const char* error = set_framebuffer(result, read64(tag + 8), read32(tag + 16), read32(tag + 20),
+                                                read32(tag + 24), tag[28], tag[29]);
             if (error) return failure(result, error);
         } else if (type == mb2_tag_memory_map) {
             if (size < 16) return failure(result, "memory map tag too small");

@@ -28,6 +28,16 @@ struct Module {
     const char* name = "";
 };
 
+// The linear framebuffer the loader set up (Multiboot2 tag 8, v1 flag 12).
+struct Framebuffer {
+    uint64_t address = 0;  // physical
+    uint32_t pitch = 0;    // bytes per row
+    uint32_t width = 0;
+    uint32_t height = 0;
+    uint8_t bits_per_pixel = 0;
+    uint8_t type = 0;  // 0 indexed, 1 direct RGB, 2 EGA text
+};
+
 struct BootInfo {
     static constexpr size_t max_memory_ranges = 64;
     static constexpr size_t max_modules = 16;
@@ -41,11 +51,14 @@ struct BootInfo {
     size_t memory_count = 0;
     Module modules[max_modules];
     size_t module_count = 0;
+    bool has_framebuffer = false;
+    Framebuffer framebuffer;
 };
 
 // Never trusts the loader: an unknown magic, a null pointer, a tag list
 // that runs past its declared size, a memory map entry or a module outside
-// [0, map_limit), or more entries than fit gives valid=false and an error.
+// [0, map_limit), more entries than fit, or a framebuffer whose rows do not
+// hold its width gives valid=false and an error.
 BootInfo parse_boot_info(uint32_t magic, uint64_t info_physical, PhysicalToPointer map,
                          uint64_t map_limit = ~0ull);
 

@@ -151,6 +151,41 @@ TEST(Multiboot, RejectsBadMemoryMapEntrySize) {
     EXPECT_FALSE(parsed.valid);
 }
 
+std::vector<uint8_t> framebuffer_tag(uint64_t address, uint32_t pitch, uint32_t width, uint32_t height, uint8_t bpp) {
+    std::vector<uint8_t> payload(22, 0);
+    std::memcpy(payload.data(), &address, 8);
+    std::memcpy(payload.data() + 8, &pitch, 4);
+    std::memcpy(payload.data() + 12, &width, 4);
+    std::memcpy(payload.data() + 16, &height, 4);
+    payload[20] = bpp;
+    payload[21] = 1;  // direct RGB
+    return payload;
+}
+
+TEST(Multiboot, ReadsVersionTwoFramebuffer) {
+    std::vector<uint8_t> info(8, 0);
+    add_tag(info, 8, framebuffer_tag(0xFD000000, 4096, 1024, 768, 32));
+    info = finish(info);
+    auto parsed = boot::parse_boot_info(boot::multiboot2_loader_magic, reinterpret_cast<uintptr_t>(info.data()),
+                                        identity);
+    ASSERT_TRUE(parsed.valid) << parsed.error;
+    ASSERT_TRUE(parsed.has_framebuffer);
+    EXPECT_EQ(parsed.framebuffer.address, 0xFD000000u);
+    EXPECT_EQ(parsed.framebuffer.width, 1024u);
+    EXPECT_EQ(parsed.framebuffer.height, 768u);
+    EXPECT_EQ(parsed.framebuffer.bits_per_pixel, 32);
+}
+
+TEST(Multiboot, RejectsFramebufferWhoseRowsAreTooShort) {
+    std::vector<uint8_t> info(8, 0);
+    add_tag(info, 8, framebuffer_tag(0xFD000000, 1024, 1024, 768, 32));  // needs 4096 bytes a row
+    info = finish(info);
+    auto parsed = boot::parse_boot_info(boot::multiboot2_loader_magic, reinterpret_cast<uintptr_t>(info.data()),
+                                        identity);
+    EXPECT_FALSE(parsed.valid);
+    EXPECT_STREQ(parsed.error, "framebuffer rows shorter than its width");
+}
+
 TEST(Multiboot, ReadsVersionOneMemoryMapAndModules) {
     void* low = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
     ASSERT_NE(low, MAP_FAILED);

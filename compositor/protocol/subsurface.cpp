@@ -51,7 +51,7 @@ public:
     }
 
     void set_position(int32_t x, int32_t y) {
-        pending_.offset = {x, y};
+        pending_.offset = {clamp_coordinate(x), clamp_coordinate(y)};
         pending_dirty_ = true;
         parent_committed();
     }

@@ -39,14 +39,14 @@ const struct xdg_positioner_interface kPositionerImpl = {
             wl_resource_post_error(r, XDG_POSITIONER_ERROR_INVALID_INPUT, "size %dx%d", w, h);
             return;
         }
-        PR(r)->size = {w, h};
+        PR(r)->size = {clamp_coordinate(w), clamp_coordinate(h)};
     },
     [](wl_client*, wl_resource* r, int32_t x, int32_t y, int32_t w, int32_t h) {
         if (w < 0 || h < 0) {
             wl_resource_post_error(r, XDG_POSITIONER_ERROR_INVALID_INPUT, "anchor rect %dx%d", w, h);
             return;
         }
-        PR(r)->anchor_rect = {x, y, w, h};
+        PR(r)->anchor_rect = {clamp_coordinate(x), clamp_coordinate(y), clamp_coordinate(w), clamp_coordinate(h)};
     },
     [](wl_client*, wl_resource* r, uint32_t anchor) {
         if (anchor > XDG_POSITIONER_ANCHOR_BOTTOM_RIGHT) {
@@ -64,7 +64,7 @@ const struct xdg_positioner_interface kPositionerImpl = {
     },
     [](wl_client*, wl_resource* r, uint32_t adjustment) { PR(r)->constraint_adjustment = adjustment; },
     [](wl_client*, wl_resource* r, int32_t x, int32_t y) {
-        PR(r)->offset = {x, y};
+        PR(r)->offset = {clamp_coordinate(x), clamp_coordinate(y)};
     },
     [](wl_client*, wl_resource*) {},                    // set_reactive: always re-placed on reposition
     [](wl_client*, wl_resource*, int32_t, int32_t) {},  // set_parent_size
@@ -156,7 +156,8 @@ const struct xdg_surface_interface kXdgSurfaceImpl = {
             wl_resource_post_error(r, XDG_SURFACE_ERROR_INVALID_SIZE, "window geometry %dx%d", w, h);
             return;
         }
-        XS(r)->set_window_geometry({x, y, w, h});
+        XS(r)->set_window_geometry(
+            {clamp_coordinate(x), clamp_coordinate(y), clamp_coordinate(w), clamp_coordinate(h)});
     },
     [](wl_client*, wl_resource* r, uint32_t serial) { XS(r)->ack_configure(serial); },
 };

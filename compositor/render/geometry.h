@@ -8,6 +8,13 @@
 
 namespace tessera::ui {
 
+// Client-supplied coordinates are clamped to this range before any
+// arithmetic, so sums of positions, offsets and sizes cannot overflow.
+inline constexpr int32_t kMaxCoordinate = 1 << 20;
+inline int32_t clamp_coordinate(int32_t v) {
+    return std::clamp(v, -kMaxCoordinate, kMaxCoordinate);
+}
+
 struct Point {
     int32_t x = 0;
     int32_t y = 0;

@@ -54,6 +54,16 @@ struct Survivor {
         EXPECT_EQ(windows[0].title, "survivor");
         expect_screen_matches(session, "hostile_survivor");
     }
+    // As check(), when the hostile client still has a (minimized) window.
+    void check_windows_ignoring_minimized(Session& session) {
+        EXPECT_TRUE(session.server_alive());
+        EXPECT_TRUE(client.roundtrip());
+        EXPECT_FALSE(client.disconnected());
+        int visible = 0;
+        for (const WindowRow& w : session.windows()) visible += w.flags.find("minimized") == std::string::npos;
+        EXPECT_EQ(visible, 1);
+        expect_screen_matches(session, "hostile_survivor");
+    }
 };
 
 // Makes a toplevel up to the point where a buffer may be committed.
@@ -273,4 +283,37 @@ TEST(Hostile, SurfaceMemoryIsBudgetedPerClient) {
     EXPECT_EQ(accepted, 4);
     // The survivor (another client) is not charged for it.
     survivor.check(session);
+}
+
+TEST(Hostile, ExtremePositionsAndOffsets) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    Survivor survivor(session);
+    TestClient bad(session.socket_path());
+    TestWindow w(bad, "extreme", {64, 64}, 0xffd03030);
+    // A subsurface at the far end of int32 and a popup with extreme offsets.
+    wl_surface* child = wl_compositor_create_surface(bad.compositor());
+    wl_subsurface* sub = wl_subcompositor_get_subsurface(bad.subcompositor(), child, w.surface());
+    wl_subsurface_set_desync(sub);
+    wl_subsurface_set_position(sub, INT32_MAX, INT32_MIN);
+    ShmBuffer b(bad, {16, 16}, false);
+    wl_surface_attach(child, b.buffer(), 0, 0);
+    wl_surface_commit(child);
+    xdg_positioner* p = xdg_wm_base_create_positioner(bad.wm_base());
+    xdg_positioner_set_size(p, INT32_MAX, INT32_MAX);
+    xdg_positioner_set_anchor_rect(p, INT32_MAX - 1, INT32_MAX - 1, INT32_MAX, INT32_MAX);
+    xdg_positioner_set_offset(p, INT32_MAX, INT32_MAX);
+    xdg_positioner_set_anchor(p, XDG_POSITIONER_ANCHOR_BOTTOM_RIGHT);
+    xdg_positioner_set_gravity(p, XDG_POSITIONER_GRAVITY_BOTTOM_RIGHT);
+    xdg_positioner_set_constraint_adjustment(p, 0xff);
+    wl_surface* popup_surface = wl_compositor_create_surface(bad.compositor());
+    xdg_surface* popup_xdg = xdg_wm_base_get_xdg_surface(bad.wm_base(), popup_surface);
+    xdg_surface_get_popup(popup_xdg, w.xdg(), p);
+    wl_surface_commit(popup_surface);  // placement with all of the above
+    ASSERT_TRUE(bad.roundtrip());
+    EXPECT_TRUE(session.server_alive());
+    EXPECT_TRUE(session.ok_command("ping"));
+    // Move the extreme window out of the way: the survivor is what is checked.
+    ASSERT_TRUE(session.ok_command("minimize " + std::to_string(session.windows().back().id)));
+    survivor.check_windows_ignoring_minimized(session);
 }

@@ -117,6 +117,7 @@ public:
     bool follow_configure(uint32_t argb, int timeout_ms = 3000);
     wl_surface* surface() const { return surface_; }
     xdg_toplevel* toplevel() const { return toplevel_; }
+    xdg_surface* xdg() const { return xdg_surface_; }
     bool configured() const { return configured_; }
     bool closed() const { return closed_; }
     bool popup_done() const { return popup_done_; }

@@ -29,6 +29,7 @@ struct Options {
     Size size{1024, 768};
     int refresh_ms = 16;
     int client_memory_mb = 256;
+    std::string keyboard_layout = "us";
 };
 
 void usage(FILE* out) {
@@ -43,6 +44,7 @@ void usage(FILE* out) {
                  "  --size WxH        output size for the in-memory display (default 1024x768)\n"
                  "  --refresh-ms N    display refresh period (default 16)\n"
                  "  --client-memory-mb N  surface memory one client may use (default 256)\n"
+                 "  --keyboard-layout L   XKB layout (default us; or $TESSERA_KEYBOARD_LAYOUT)\n"
                  "  --resources DIR   theme and cursors (default: the source tree's resources/)\n");
 }
 
@@ -64,6 +66,8 @@ bool parse(int argc, char** argv, Options* o) {
             o->control_path = v;
         } else if (a == "--resources" && (v = value())) {
             o->resources = v;
+        } else if (a == "--keyboard-layout" && (v = value())) {
+            o->keyboard_layout = v;
         } else if (a == "--client-memory-mb" && (v = value())) {
             o->client_memory_mb = std::atoi(v);
             if (o->client_memory_mb < 1) return false;
@@ -120,6 +124,13 @@ int main(int argc, char** argv) {
 
     Server server(display);
     server.set_client_image_budget(int64_t(options.client_memory_mb) << 20);
+    if (const char* layout = std::getenv("TESSERA_KEYBOARD_LAYOUT");
+        layout && *layout && options.keyboard_layout == "us")
+        options.keyboard_layout = layout;
+    if (!server.seat().set_keyboard_layout(options.keyboard_layout)) {
+        std::fprintf(stderr, "uiserver: unknown keyboard layout '%s'\n", options.keyboard_layout.c_str());
+        return 2;
+    }
     std::unique_ptr<MemoryDisplay> memory_output;
     std::unique_ptr<DisplayServiceOutput> service_output;
     Display* output_ptr = nullptr;

@@ -96,25 +96,38 @@ int create_keymap_fd(const std::string& text) {
 
 Seat::Seat(Server& server) : server_(server) {
     xkb_context_ = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
-    if (xkb_context_) {
-        xkb_rule_names names{};
-        const char* layout = getenv("TESSERA_KEYBOARD_LAYOUT");
-        names.layout = layout && *layout ? layout : "us";
-        keymap_ = xkb_keymap_new_from_names(xkb_context_, &names, XKB_KEYMAP_COMPILE_NO_FLAGS);
-    }
-    if (keymap_) {
-        xkb_state_ = xkb_state_new(keymap_);
-        char* text = xkb_keymap_get_as_string(keymap_, XKB_KEYMAP_FORMAT_TEXT_V1);
-        if (text) {
-            keymap_fd_ = create_keymap_fd(text);
-            keymap_size_ = uint32_t(strlen(text) + 1);
-            free(text);
-        }
-    }
+    set_keyboard_layout("us");
     global_ = wl_global_create(server.display(), &wl_seat_interface, kSeatVersion, this,
                                [](wl_client* client, void* data, uint32_t version, uint32_t id) {
                                    static_cast<Seat*>(data)->bind(client, version, id);
                                });
+}
+
+bool Seat::set_keyboard_layout(const std::string& layout) {
+    if (!xkb_context_) return false;
+    xkb_rule_names names{};
+    names.layout = layout.c_str();
+    xkb_keymap* keymap = xkb_keymap_new_from_names(xkb_context_, &names, XKB_KEYMAP_COMPILE_NO_FLAGS);
+    if (!keymap) return false;
+    char* text = xkb_keymap_get_as_string(keymap, XKB_KEYMAP_FORMAT_TEXT_V1);
+    int fd = text ? create_keymap_fd(text) : -1;
+    if (fd < 0) {
+        free(text);
+        xkb_keymap_unref(keymap);
+        return false;
+    }
+    xkb_state_unref(xkb_state_);
+    xkb_keymap_unref(keymap_);
+    if (keymap_fd_ >= 0) close(keymap_fd_);
+    keymap_ = keymap;
+    xkb_state_ = xkb_state_new(keymap_);
+    keymap_fd_ = fd;
+    keymap_size_ = uint32_t(strlen(text) + 1);
+    free(text);
+    mods_depressed_ = mods_latched_ = mods_locked_ = group_ = 0;
+    for (wl_resource* r : keyboards_)
+        wl_keyboard_send_keymap(r, WL_KEYBOARD_KEYMAP_FORMAT_XKB_V1, keymap_fd_, keymap_size_);
+    return true;
 }
 
 Seat::~Seat() {

@@ -52,6 +52,10 @@ public:
     void popup_destroyed(Popup& popup);
     void surface_destroyed(Surface& surface);
 
+    // Compiles the xkb keymap for `layout` (an XKB layout name: us, de, fr,
+    // ...) and sends it to every keyboard. False if it does not compile.
+    bool set_keyboard_layout(const std::string& layout);
+
     // Keyboard focus follows the window manager's focused window.
     void focus_changed();
 

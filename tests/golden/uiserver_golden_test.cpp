@@ -11,6 +11,8 @@
 #include <linux/input-event-codes.h>
 #include <unistd.h>
 
+#include <cctype>
+
 using namespace tessera::golden;
 
 namespace {
@@ -330,4 +332,19 @@ TEST(Golden, SurvivesAnInputServiceRestart) {
     }
     EXPECT_TRUE(arrived);
     EXPECT_TRUE(session.server_alive());
+}
+
+TEST(Golden, KeyboardLayoutFromConfiguration) {
+    Session session(640, 480, {"--keyboard-layout", "de"});
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    ASSERT_TRUE(client.ok());
+    ASSERT_TRUE(client.dispatch_until([&] { return client.input.keymap_received; }));
+    // German keyboards swap Y and Z: the key right of T (AD06) types z.
+    size_t key = client.input.keymap.find("key <AD06>");
+    ASSERT_NE(key, std::string::npos);
+    std::string symbols;
+    for (size_t i = key; i < client.input.keymap.size() && client.input.keymap[i] != '}'; ++i)
+        if (!std::isspace(static_cast<unsigned char>(client.input.keymap[i]))) symbols += client.input.keymap[i];
+    EXPECT_NE(symbols.find("[z,Z,"), std::string::npos) << symbols;
 }

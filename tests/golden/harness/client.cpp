@@ -40,6 +40,7 @@ const wl_keyboard_listener kKeyboardListener = {
         void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (map != MAP_FAILED) {
             log->keymap_received = std::strstr(static_cast<const char*>(map), "xkb_keymap") != nullptr;
+            log->keymap.assign(static_cast<const char*>(map), strnlen(static_cast<const char*>(map), size));
             munmap(map, size);
         }
         close(fd);

@@ -57,6 +57,7 @@ public:
         Point last_motion;
         uint32_t last_key = 0;
         bool keymap_received = false;
+        std::string keymap;  // the text of the last keymap
         int32_t repeat_rate = -1;
         uint32_t enter_serial = 0;
     } input;

@@ -29,6 +29,9 @@
 #include "sched/thread.h"
 
 using Constructor = void (*)();
+
+// Timer interrupts since boot (selftest=timer checks the rate).
+volatile uint64_t timer_ticks = 0;
 extern "C" Constructor __init_array_start[];
 extern "C" Constructor __init_array_end[];
 
@@ -48,6 +51,8 @@ void log_stage(const char* stage) {
 }
 
 void timer_interrupt(arch::TrapFrame& frame) {
+    timer_ticks = timer_ticks + 1;
+    arch::rearm_timer();
     arch::acknowledge_interrupt();
     sched::on_timer_tick(frame);
 }
@@ -111,8 +116,8 @@ extern "C" [[noreturn]] void kernel_main(uint32_t loader_magic, uint64_t boot_in
     arch::set_irq_handler(arch::timer_vector, timer_interrupt);
     auto calibration = arch::init_timer(1000);
     sched::init_clocks(calibration.tsc_hz, entry_tsc, static_cast<uint64_t>(arch::read_rtc_seconds()) * 1000000000ull);
-    console::log("time: TSC %lu kHz, APIC timer %u ticks/ms\n", calibration.tsc_hz / 1000,
-                 calibration.apic_ticks_per_ms);
+    console::log("time: TSC %lu kHz, APIC timer %u ticks/ms, %s mode\n", calibration.tsc_hz / 1000,
+                 calibration.apic_ticks_per_ms, calibration.tsc_deadline ? "TSC-deadline" : "periodic");
     log_stage("CPU, memory and timer ready");
 
     boot::CommandLine command_line(info.command_line);

@@ -6,6 +6,9 @@
 #include "lib/string.h"
 #include "mm/address_space.h"
 #include "mm/physical.h"
+#include "sched/clock.h"
+
+extern volatile uint64_t timer_ticks;
 
 namespace {
 
@@ -79,6 +82,15 @@ void run_requested_self_tests(const boot::CommandLine& command_line) {
         arch::exit_qemu(1);
     }
     boot::StringView selftest;
+    if (command_line.find("selftest", selftest) && selftest.equals("timer")) {
+        // 200 ms with interrupts on: at 1 kHz, about 200 ticks.
+        uint64_t start_ticks = timer_ticks, deadline = sched::monotonic_ns() + 200000000;
+        while (sched::monotonic_ns() < deadline) asm volatile("sti; hlt; cli");
+        uint64_t ticks = timer_ticks - start_ticks;
+        bool ok = ticks >= 100 && ticks <= 400;
+        console::log("selftest timer: %s, %lu ticks in 200 ms\n", ok ? "ok" : "FAILED", ticks);
+        arch::exit_qemu(ok ? 0 : 1);
+    }
     if (command_line.find("selftest", selftest)) {
         if (!selftest.equals("cow")) {
             console::log("selftest: unknown selftest= kind\n");

@@ -6,6 +6,7 @@
 //                       handler on its IST stack
 //   selftest=cow        copy-on-write between two address spaces, and the
 //                       frame count returning to where it started
+//   selftest=timer      the timer interrupt arrives at about 1 kHz
 #pragma once
 #include "boot/command_line.h"
 

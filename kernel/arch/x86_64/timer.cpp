@@ -14,6 +14,12 @@ constexpr uint32_t apic_eoi = 0xB0, apic_spurious = 0xF0, apic_lvt_timer = 0x320
                    apic_timer_current = 0x390, apic_timer_divide = 0x3E0;
 
 volatile uint32_t* apic = nullptr;
+constexpr uint32_t msr_tsc_deadline = 0x6E0;
+// With TSC-deadline mode the timer is one-shot at a TSC value: each tick
+// arms the next one period later (no drift from APIC-clock rounding).
+bool use_tsc_deadline = false;
+uint64_t tsc_period = 0;
+uint64_t next_deadline = 0;
 
 uint32_t apic_read(uint32_t reg) { return apic[reg / 4]; }
 void apic_write(uint32_t reg, uint32_t value) { apic[reg / 4] = value; }
@@ -61,12 +67,31 @@ TimerCalibration init_timer(uint32_t hz) {
     calibration.apic_ticks_per_ms = apic_elapsed / 10;
     if (calibration.apic_ticks_per_ms == 0) calibration.apic_ticks_per_ms = 1;
 
-    apic_write(apic_lvt_timer, timer_vector | (1u << 17));  // periodic
-    apic_write(apic_timer_initial, calibration.apic_ticks_per_ms * 1000 / hz);
+    calibration.tsc_deadline = (cpuid(1).ecx & (1u << 24)) != 0;
+    if (calibration.tsc_deadline) {
+        use_tsc_deadline = true;
+        tsc_period = calibration.tsc_hz / hz;
+        apic_write(apic_lvt_timer, timer_vector | (2u << 17));  // TSC-deadline
+        next_deadline = read_tsc() + tsc_period;
+        write_msr(msr_tsc_deadline, next_deadline);
+    } else {
+        apic_write(apic_lvt_timer, timer_vector | (1u << 17));  // periodic
+        apic_write(apic_timer_initial, calibration.apic_ticks_per_ms * 1000 / hz);
+    }
     return calibration;
 }
 
 void acknowledge_interrupt() { apic_write(apic_eoi, 0); }
+
+void rearm_timer() {
+    if (!use_tsc_deadline) return;
+    // Skip deadlines already missed (a slow emulator, a long halt) rather
+    // than firing a burst of late ticks.
+    uint64_t now = read_tsc();
+    next_deadline += tsc_period;
+    if (next_deadline <= now) next_deadline = now + tsc_period;
+    write_msr(msr_tsc_deadline, next_deadline);
+}
 
 int64_t read_rtc_seconds() {
     // Wait for the end of an update, then read until two reads agree.

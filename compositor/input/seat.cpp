@@ -497,6 +497,10 @@ void Seat::set_keyboard_focus(Surface* surface) {
 void Seat::focus_changed() {
     // A grabbing popup keeps the keyboard until it goes.
     if (grab_ == Grab::Popup && !popup_stack_.empty() && popup_stack_.back()->surface()) return;
+    if (Surface* layer = server_.window_manager().keyboard_layer_surface()) {
+        set_keyboard_focus(layer);
+        return;
+    }
     Window* w = server_.window_manager().focused();
     set_keyboard_focus(w ? w->surface() : nullptr);
 }

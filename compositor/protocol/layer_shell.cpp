@@ -1,8 +1,7 @@
 // tessera_layer_shell_v1 (protocols/tessera-layer-shell-v1.xml): the
 // desktop shell's panel, background and launcher surfaces.
 //
-// FIXME: layer surfaces never get keyboard focus (a launcher cannot take
-// typed text yet), and the global is open to every client.
+// FIXME: the global is open to every client.
 #include "protocol/surface.h"
 #include "server.h"
 #include "tessera-layer-shell-v1-server-protocol.h"
@@ -101,7 +100,9 @@ void LayerShellSurface::committed() {
                                "buffer before ack_configure");
         return;
     }
+    bool interactivity_changed = current_.keyboard_interactive != pending.keyboard_interactive;
     current_ = pending;
+    if (interactivity_changed && mapped_) server_.window_manager().layer_keyboard_changed();
     // The surface is drawn at its buffer's size, at the arranged origin.
     if (has_content && !mapped_) {
         mapped_ = true;
@@ -137,6 +138,7 @@ const struct tessera_layer_surface_v1_interface kLayerSurfaceImpl = {
         p.margin_bottom = clamp(b);
         p.margin_left = clamp(l);
     },
+    [](wl_client*, wl_resource* r, uint32_t interactive) { LS(r)->pending.keyboard_interactive = interactive != 0; },
     [](wl_client*, wl_resource* r, uint32_t serial) { LS(r)->ack(serial); },
     [](wl_client*, wl_resource* r) { wl_resource_destroy(r); },
 };

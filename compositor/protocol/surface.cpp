@@ -1,5 +1,6 @@
 #include "protocol/surface.h"
 
+#include "input/seat.h"
 #include "server.h"
 
 #include <wayland-server-protocol.h>
@@ -179,6 +180,9 @@ void Surface::State::move_into(State& to) {
 Surface::Surface(Server& server, wl_resource* resource) : server_(server), resource_(resource) {}
 
 Surface::~Surface() {
+    // Forget focus first: the role's unmapping below moves focus elsewhere,
+    // and no leave event may name a surface that is being destroyed.
+    server_.seat().surface_destroyed(*this);
     if (role_object_) role_object_->surface_destroyed();
     server_.surface_destroyed(*this);
     if (image_) {

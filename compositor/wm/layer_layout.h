@@ -17,6 +17,7 @@ struct LayerRules {
     uint32_t anchor = 0;  // LayerAnchor bits
     int32_t exclusive_zone = 0;
     int32_t margin_top = 0, margin_right = 0, margin_bottom = 0, margin_left = 0;
+    bool keyboard_interactive = false;
 };
 
 // The surface's rectangle on an output of `output` size.

@@ -327,11 +327,29 @@ void WindowManager::layer_surface_mapped(LayerSurface& surface) {
     if (std::find(layer_surfaces_.begin(), layer_surfaces_.end(), &surface) == layer_surfaces_.end())
         layer_surfaces_.push_back(&surface);
     if (compositor_) compositor_->schedule_repaint();
+    layer_keyboard_changed();
 }
 
 void WindowManager::layer_surface_unmapped(LayerSurface& surface) {
     layer_surfaces_.erase(std::remove(layer_surfaces_.begin(), layer_surfaces_.end(), &surface), layer_surfaces_.end());
     if (compositor_) compositor_->schedule_repaint();
+    layer_keyboard_changed();
+}
+
+Surface* WindowManager::keyboard_layer_surface() const {
+    Surface* best = nullptr;
+    uint32_t best_layer = 0;
+    for (const LayerSurface* s : layer_surfaces_) {
+        if (s->layer() >= 2 && s->rules().keyboard_interactive && s->surface() && s->layer() >= best_layer) {
+            best = s->surface();
+            best_layer = s->layer();
+        }
+    }
+    return best;
+}
+
+void WindowManager::layer_keyboard_changed() {
+    if (focus_listener_) focus_listener_();
 }
 
 Rect WindowManager::layer_bounds(const LayerSurface& surface) const {

@@ -122,6 +122,9 @@ public:
     void layer_surface_mapped(LayerSurface& surface);
     void layer_surface_unmapped(LayerSurface& surface);
     Rect layer_bounds(const LayerSurface& surface) const;
+    // The topmost mapped top/overlay layer surface that wants the keyboard.
+    Surface* keyboard_layer_surface() const;
+    void layer_keyboard_changed();
     // The output minus the layer surfaces' exclusive zones: where windows go.
     Rect usable_area() const;
 

@@ -39,7 +39,8 @@ struct LayerSurface {
     bool got_configure = false;
     std::unique_ptr<ShmBuffer> buffer;
 
-    LayerSurface(TestClient& c, LayerClient& shell, uint32_t which, Size size, uint32_t anchor, int zone, uint32_t argb)
+    LayerSurface(TestClient& c, LayerClient& shell, uint32_t which, Size size, uint32_t anchor, int zone, uint32_t argb,
+                 bool keyboard = false)
         : client(c) {
         surface = wl_compositor_create_surface(c.compositor());
         layer = tessera_layer_shell_v1_get_layer_surface(shell.shell, surface, which, "golden");
@@ -56,6 +57,7 @@ struct LayerSurface {
         tessera_layer_surface_v1_set_size(layer, uint32_t(size.width), uint32_t(size.height));
         tessera_layer_surface_v1_set_anchor(layer, anchor);
         tessera_layer_surface_v1_set_exclusive_zone(layer, zone);
+        tessera_layer_surface_v1_set_keyboard_interactivity(layer, keyboard ? 1 : 0);
         wl_surface_commit(surface);
         c.dispatch_until([&] { return got_configure; });
         buffer = std::make_unique<ShmBuffer>(c, configured, false);
@@ -122,4 +124,28 @@ TEST(LayerShell, BadAnchorsAreProtocolErrors) {
     bad.dispatch_until([&] { return bad.disconnected(); });
     EXPECT_TRUE(bad.disconnected());
     EXPECT_TRUE(session.ok_command("ping"));
+}
+
+TEST(LayerShell, InteractiveOverlayTakesTheKeyboardWhileMapped) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient apps(session.socket_path());
+    TestWindow w(apps, "editor", {200, 120}, 0xffd03030);
+    ASSERT_TRUE(apps.dispatch_until([&] { return apps.input.keyboard_enters == 1; }));
+
+    TestClient launcher_client(session.socket_path());
+    LayerClient shell(launcher_client);
+    auto launcher = std::make_unique<LayerSurface>(launcher_client, shell, TESSERA_LAYER_SHELL_V1_LAYER_OVERLAY,
+                                                   Size{300, 200}, 0u, 0, 0xff404040, /*keyboard=*/true);
+    ASSERT_TRUE(launcher_client.dispatch_until([&] { return launcher_client.input.keyboard_enters == 1; }));
+    ASSERT_TRUE(session.ok_command("key 30 press"));
+    ASSERT_TRUE(session.ok_command("key 30 release"));
+    ASSERT_TRUE(launcher_client.dispatch_until([&] { return launcher_client.input.keys == 2; }));
+    EXPECT_EQ(apps.input.keys, 0);
+
+    // Gone: the window has the keyboard again.
+    wl_surface_attach(launcher->surface, nullptr, 0, 0);
+    wl_surface_commit(launcher->surface);
+    ASSERT_TRUE(launcher_client.roundtrip());
+    EXPECT_TRUE(apps.dispatch_until([&] { return apps.input.keyboard_enters == 2; }));
 }

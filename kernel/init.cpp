@@ -55,13 +55,15 @@ void start_init(const boot::BootInfo& info, const boot::CommandLine& command_lin
 
     static boot::InitArguments arguments;
     boot::parse_init_arguments(command_line.text(), arguments);
-    if (!arguments.valid) console::panic("boot: init's arguments do not fit (at most %lu words)", boot::InitArguments::max_arguments - 1);
+    if (!arguments.valid)
+        console::panic("boot: init's arguments do not fit (at most %lu words)", boot::InitArguments::max_arguments - 1);
     const char* path = arguments.argv[0];
 
     fs::Node* root = fs::root_tree().root();
     auto node = fs::resolve(fs::Lookup{root, root, true}, path);
     if (node.is_error() || !node.value()->is_regular()) {
-        console::panic("init: cannot run %s: %s", path, node.is_error() ? lib::error_name(node.error()) : "not a regular file");
+        console::panic("init: cannot run %s: %s", path,
+                       node.is_error() ? lib::error_name(node.error()) : "not a regular file");
     }
     auto created = sched::create_process(0);
     if (created.is_error()) console::panic("init: cannot create the process: %s", lib::error_name(created.error()));

@@ -19,7 +19,6 @@
 #include "console/log.h"
 #include "console/panic.h"
 #include "init.h"
-#include "selftest.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
 #include "mm/layout.h"
@@ -27,6 +26,7 @@
 #include "mm/physical.h"
 #include "sched/clock.h"
 #include "sched/thread.h"
+#include "selftest.h"
 
 using Constructor = void (*)();
 
@@ -39,7 +39,9 @@ namespace {
 
 // Until the physmap exists, the boot page tables map the first GiB at the kernel base.
 constexpr uint64_t boot_window = 1ull << 30;
-const void* boot_window_pointer(uint64_t physical) { return reinterpret_cast<const void*>(physical + KERNEL_VIRTUAL_BASE); }
+const void* boot_window_pointer(uint64_t physical) {
+    return reinterpret_cast<const void*>(physical + KERNEL_VIRTUAL_BASE);
+}
 
 void run_global_constructors() {
     for (Constructor* c = __init_array_start; c != __init_array_end; ++c) (*c)();

@@ -97,8 +97,10 @@ void run_requested_self_tests(const boot::CommandLine& command_line) {
             arch::exit_qemu(1);
         }
         const char* failure = check_copy_on_write();
-        if (failure) console::log("selftest cow: FAILED: %s\n", failure);
-        else console::log("selftest cow: ok, %lu frames free\n", mm::free_frame_count());
+        if (failure)
+            console::log("selftest cow: FAILED: %s\n", failure);
+        else
+            console::log("selftest cow: ok, %lu frames free\n", mm::free_frame_count());
         arch::exit_qemu(failure ? 1 : 0);
     }
 }

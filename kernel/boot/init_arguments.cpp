@@ -41,8 +41,10 @@ void parse_init_arguments(const char* command_line, InitArguments& out) {
         size_t length = 0;
         bool quoted = false;
         while (*p != '\0' && (quoted || *p != ' ')) {
-            if (*p == '"') quoted = !quoted;
-            else if (length < sizeof word_buffer) word_buffer[length++] = *p;
+            if (*p == '"')
+                quoted = !quoted;
+            else if (length < sizeof word_buffer)
+                word_buffer[length++] = *p;
             ++p;
         }
         if (length == 0) continue;

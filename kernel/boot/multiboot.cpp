@@ -23,7 +23,9 @@ uint32_t read32(const uint8_t* bytes) {
            static_cast<uint32_t>(bytes[2]) << 16 | static_cast<uint32_t>(bytes[3]) << 24;
 }
 
-uint64_t read64(const uint8_t* bytes) { return read32(bytes) | static_cast<uint64_t>(read32(bytes + 4)) << 32; }
+uint64_t read64(const uint8_t* bytes) {
+    return read32(bytes) | static_cast<uint64_t>(read32(bytes + 4)) << 32;
+}
 
 BootInfo failure(BootInfo& result, const char* error) {
     result.valid = false;
@@ -80,7 +82,8 @@ BootInfo parse_multiboot1(const uint8_t* info, PhysicalToPointer map, uint64_t l
     if ((flags & mb1_flag_modules) != 0) {
         uint32_t count = read32(info + 20);
         uint32_t address = read32(info + 24);
-        if (count > BootInfo::max_modules || count * 16 > mb1_max_modules_size) return failure(result, "too many modules");
+        if (count > BootInfo::max_modules || count * 16 > mb1_max_modules_size)
+            return failure(result, "too many modules");
         if (count != 0 && address + count * 16ull > limit) return failure(result, "module list outside memory");
         const auto* list = count ? static_cast<const uint8_t*>(map(address)) : nullptr;
         for (uint32_t i = 0; i < count; ++i) {

@@ -59,7 +59,6 @@ struct BootInfo {
 // that runs past its declared size, a memory map entry or a module outside
 // [0, map_limit), more entries than fit, or a framebuffer whose rows do not
 // hold its width gives valid=false and an error.
-BootInfo parse_boot_info(uint32_t magic, uint64_t info_physical, PhysicalToPointer map,
-                         uint64_t map_limit = ~0ull);
+BootInfo parse_boot_info(uint32_t magic, uint64_t info_physical, PhysicalToPointer map, uint64_t map_limit = ~0ull);
 
 }  // namespace boot

@@ -9,7 +9,9 @@
 
 namespace {
 
-const void* identity(uint64_t physical) { return reinterpret_cast<const void*>(physical); }
+const void* identity(uint64_t physical) {
+    return reinterpret_cast<const void*>(physical);
+}
 
 void put32(std::vector<uint8_t>& bytes, size_t offset, uint32_t value) {
     if (bytes.size() < offset + 4) bytes.resize(offset + 4);
@@ -42,8 +44,8 @@ TEST(Multiboot, ReadsVersionOneCommandLine) {
     std::vector<uint8_t> info(32, 0);
     put32(info, 0, 1u << 2);
     put32(info, 16, static_cast<uint32_t>(reinterpret_cast<uintptr_t>(line)));
-    auto parsed = boot::parse_boot_info(boot::multiboot1_loader_magic,
-                                        reinterpret_cast<uintptr_t>(info.data()), identity);
+    auto parsed =
+        boot::parse_boot_info(boot::multiboot1_loader_magic, reinterpret_cast<uintptr_t>(info.data()), identity);
     EXPECT_TRUE(parsed.valid);
     EXPECT_STREQ(parsed.command_line, "exit=3");
     munmap(low, 4096);
@@ -51,16 +53,16 @@ TEST(Multiboot, ReadsVersionOneCommandLine) {
 
 TEST(Multiboot, VersionOneWithoutCommandLineFlagGivesEmptyLine) {
     std::vector<uint8_t> info(32, 0);
-    auto parsed = boot::parse_boot_info(boot::multiboot1_loader_magic,
-                                        reinterpret_cast<uintptr_t>(info.data()), identity);
+    auto parsed =
+        boot::parse_boot_info(boot::multiboot1_loader_magic, reinterpret_cast<uintptr_t>(info.data()), identity);
     EXPECT_TRUE(parsed.valid);
     EXPECT_STREQ(parsed.command_line, "");
 }
 
 TEST(Multiboot, ReadsVersionTwoCommandLineTag) {
     auto info = multiboot2_info("init=/sbin/init quiet");
-    auto parsed = boot::parse_boot_info(boot::multiboot2_loader_magic,
-                                        reinterpret_cast<uintptr_t>(info.data()), identity);
+    auto parsed =
+        boot::parse_boot_info(boot::multiboot2_loader_magic, reinterpret_cast<uintptr_t>(info.data()), identity);
     EXPECT_TRUE(parsed.valid);
     EXPECT_STREQ(parsed.loader, "multiboot2");
     EXPECT_STREQ(parsed.command_line, "init=/sbin/init quiet");
@@ -68,13 +70,12 @@ TEST(Multiboot, ReadsVersionTwoCommandLineTag) {
 
 TEST(Multiboot, RejectsMalformedInformation) {
     auto info = multiboot2_info("abc", 4000);  // tag runs past the block
-    EXPECT_FALSE(boot::parse_boot_info(boot::multiboot2_loader_magic,
-                                       reinterpret_cast<uintptr_t>(info.data()), identity)
-                     .valid);
+    EXPECT_FALSE(
+        boot::parse_boot_info(boot::multiboot2_loader_magic, reinterpret_cast<uintptr_t>(info.data()), identity).valid);
     auto unterminated = multiboot2_info("abcdefgh", 8 + 4);  // string cut inside its tag
-    EXPECT_FALSE(boot::parse_boot_info(boot::multiboot2_loader_magic,
-                                       reinterpret_cast<uintptr_t>(unterminated.data()), identity)
-                     .valid);
+    EXPECT_FALSE(
+        boot::parse_boot_info(boot::multiboot2_loader_magic, reinterpret_cast<uintptr_t>(unterminated.data()), identity)
+            .valid);
     EXPECT_FALSE(boot::parse_boot_info(0x12345678, 0x1000, identity).valid);
     EXPECT_FALSE(boot::parse_boot_info(boot::multiboot2_loader_magic, 0, identity).valid);
 }
@@ -111,8 +112,8 @@ TEST(Multiboot, ReadsVersionTwoMemoryMapAndModules) {
     std::vector<uint8_t> module = {0x00, 0x00, 0x40, 0x00, 0x00, 0x10, 0x40, 0x00, 'r', 'd', 0};
     add_tag(info, 3, module);
     info = finish(info);
-    auto parsed = boot::parse_boot_info(boot::multiboot2_loader_magic, reinterpret_cast<uintptr_t>(info.data()),
-                                        identity);
+    auto parsed =
+        boot::parse_boot_info(boot::multiboot2_loader_magic, reinterpret_cast<uintptr_t>(info.data()), identity);
     ASSERT_TRUE(parsed.valid) << parsed.error;
     ASSERT_EQ(parsed.memory_count, 3u);
     EXPECT_EQ(parsed.memory[1].base, 0x100000u);
@@ -129,8 +130,8 @@ TEST(Multiboot, RejectsModuleEndingBeforeItStartsOrBeyondMemory) {
     std::vector<uint8_t> info(8, 0);
     add_tag(info, 3, {0x00, 0x10, 0, 0, 0x00, 0x00, 0, 0, 0});
     info = finish(info);
-    auto parsed = boot::parse_boot_info(boot::multiboot2_loader_magic, reinterpret_cast<uintptr_t>(info.data()),
-                                        identity);
+    auto parsed =
+        boot::parse_boot_info(boot::multiboot2_loader_magic, reinterpret_cast<uintptr_t>(info.data()), identity);
     EXPECT_FALSE(parsed.valid);
     EXPECT_STREQ(parsed.error, "module outside memory");
 
@@ -146,8 +147,8 @@ TEST(Multiboot, RejectsBadMemoryMapEntrySize) {
     std::vector<uint8_t> info(8, 0);
     add_tag(info, 6, {12, 0, 0, 0, 0, 0, 0, 0});
     info = finish(info);
-    auto parsed = boot::parse_boot_info(boot::multiboot2_loader_magic, reinterpret_cast<uintptr_t>(info.data()),
-                                        identity);
+    auto parsed =
+        boot::parse_boot_info(boot::multiboot2_loader_magic, reinterpret_cast<uintptr_t>(info.data()), identity);
     EXPECT_FALSE(parsed.valid);
 }
 
@@ -166,8 +167,8 @@ TEST(Multiboot, ReadsVersionTwoFramebuffer) {
     std::vector<uint8_t> info(8, 0);
     add_tag(info, 8, framebuffer_tag(0xFD000000, 4096, 1024, 768, 32));
     info = finish(info);
-    auto parsed = boot::parse_boot_info(boot::multiboot2_loader_magic, reinterpret_cast<uintptr_t>(info.data()),
-                                        identity);
+    auto parsed =
+        boot::parse_boot_info(boot::multiboot2_loader_magic, reinterpret_cast<uintptr_t>(info.data()), identity);
     ASSERT_TRUE(parsed.valid) << parsed.error;
     ASSERT_TRUE(parsed.has_framebuffer);
     EXPECT_EQ(parsed.framebuffer.address, 0xFD000000u);
@@ -180,8 +181,8 @@ TEST(Multiboot, RejectsFramebufferWhoseRowsAreTooShort) {
     std::vector<uint8_t> info(8, 0);
     add_tag(info, 8, framebuffer_tag(0xFD000000, 1024, 1024, 768, 32));  // needs 4096 bytes a row
     info = finish(info);
-    auto parsed = boot::parse_boot_info(boot::multiboot2_loader_magic, reinterpret_cast<uintptr_t>(info.data()),
-                                        identity);
+    auto parsed =
+        boot::parse_boot_info(boot::multiboot2_loader_magic, reinterpret_cast<uintptr_t>(info.data()), identity);
     EXPECT_FALSE(parsed.valid);
     EXPECT_STREQ(parsed.error, "framebuffer rows shorter than its width");
 }
@@ -203,8 +204,8 @@ TEST(Multiboot, ReadsVersionOneMemoryMapAndModules) {
     uint32_t entry[6] = {20, 0x100000, 0, 0x100000, 0, 1};
     std::memcpy(page + 64, entry, 24);
     std::strcpy(reinterpret_cast<char*>(page + 128), "initrd");
-    auto parsed = boot::parse_boot_info(boot::multiboot1_loader_magic, reinterpret_cast<uintptr_t>(block.data()),
-                                        identity);
+    auto parsed =
+        boot::parse_boot_info(boot::multiboot1_loader_magic, reinterpret_cast<uintptr_t>(block.data()), identity);
     ASSERT_TRUE(parsed.valid) << parsed.error;
     ASSERT_EQ(parsed.module_count, 1u);
     EXPECT_EQ(parsed.modules[0].end, 0x201000u);
@@ -214,9 +215,9 @@ TEST(Multiboot, ReadsVersionOneMemoryMapAndModules) {
     EXPECT_TRUE(parsed.memory[0].available);
 
     put32(block, 44, 20);  // the entry no longer fits in the declared length
-    EXPECT_FALSE(boot::parse_boot_info(boot::multiboot1_loader_magic, reinterpret_cast<uintptr_t>(block.data()),
-                                       identity)
-                     .valid);
+    EXPECT_FALSE(
+        boot::parse_boot_info(boot::multiboot1_loader_magic, reinterpret_cast<uintptr_t>(block.data()), identity)
+            .valid);
     munmap(low, 4096);
 }
 

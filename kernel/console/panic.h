@@ -12,8 +12,8 @@ constexpr uint8_t panic_exit_status = 127;
 [[noreturn]] void halt_after_panic();
 
 // Kernel invariants that must hold even in release builds.
-#define KERNEL_ASSERT(condition)                                                                    \
-    do {                                                                                            \
+#define KERNEL_ASSERT(condition)                                                                            \
+    do {                                                                                                    \
         if (!(condition)) ::console::panic("assertion failed: %s (%s:%d)", #condition, __FILE__, __LINE__); \
     } while (0)
 

@@ -34,8 +34,10 @@ void symbolize(uint64_t address, char* buffer, size_t capacity) {
     uint64_t low = 0, high = kernel_symbol_count;
     while (high - low > 1) {
         uint64_t middle = (low + high) / 2;
-        if (kernel_symbols[middle].address <= address) low = middle;
-        else high = middle;
+        if (kernel_symbols[middle].address <= address)
+            low = middle;
+        else
+            high = middle;
     }
     const KernelSymbol& symbol = kernel_symbols[low];
     if (symbol.address > address) {

@@ -33,7 +33,11 @@ lib::ErrorOr<ElfImage> parse_elf(const uint8_t* file, size_t size) {
     if (size < sizeof(Header)) return Error::not_executable;
     Header header;
     lib::copy_bytes(&header, file, sizeof header);
-    if (lib::compare_bytes(header.ident, "\x7F" "ELF", 4) != 0) return Error::not_executable;
+    if (lib::compare_bytes(header.ident,
+                           "\x7F"
+                           "ELF",
+                           4) != 0)
+        return Error::not_executable;
     if (header.ident[4] != 2 || header.ident[5] != 1) return Error::not_executable;  // 64-bit little endian
     if (header.machine != machine_x86_64) return Error::not_executable;
     if (header.type != type_executable && header.type != type_shared) return Error::not_executable;

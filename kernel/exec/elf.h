@@ -27,7 +27,7 @@ struct ElfImage {
     uint16_t program_header_size = 0;
     Segment segments[max_segments];
     size_t segment_count = 0;
-    uint64_t lowest_address = 0;   // page-aligned span of all segments
+    uint64_t lowest_address = 0;  // page-aligned span of all segments
     uint64_t highest_address = 0;
 };
 

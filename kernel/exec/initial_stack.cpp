@@ -63,12 +63,25 @@ lib::ErrorOr<BuiltStack> build_initial_stack(const StackRequest& request, uint8_
     if (!writer.push_string("x86_64", platform)) return lib::Error::too_big;
     if (!writer.align(16) || !writer.push_bytes(request.random, 16, random)) return lib::Error::too_big;
 
-    const uint64_t auxv[][2] = {
-        {at_phdr, request.program_headers}, {at_phent, request.program_header_size},
-        {at_phnum, request.program_header_count}, {at_pagesz, 4096}, {at_base, 0}, {at_flags, 0},
-        {at_entry, request.entry}, {at_uid, 0}, {at_euid, 0}, {at_gid, 0}, {at_egid, 0},
-        {at_platform, platform}, {at_hwcap, request.hwcap}, {at_clktck, 100}, {at_secure, 0},
-        {at_random, random}, {at_hwcap2, 0}, {at_execfn, execfn}, {at_null, 0}};
+    const uint64_t auxv[][2] = {{at_phdr, request.program_headers},
+                                {at_phent, request.program_header_size},
+                                {at_phnum, request.program_header_count},
+                                {at_pagesz, 4096},
+                                {at_base, 0},
+                                {at_flags, 0},
+                                {at_entry, request.entry},
+                                {at_uid, 0},
+                                {at_euid, 0},
+                                {at_gid, 0},
+                                {at_egid, 0},
+                                {at_platform, platform},
+                                {at_hwcap, request.hwcap},
+                                {at_clktck, 100},
+                                {at_secure, 0},
+                                {at_random, random},
+                                {at_hwcap2, 0},
+                                {at_execfn, execfn},
+                                {at_null, 0}};
     size_t auxv_words = sizeof auxv / 8;
     size_t words = 1 + request.argument_count + 1 + request.environment_count + 1 + auxv_words;
     // rsp must be 16-byte aligned at the entry point (argc at rsp).

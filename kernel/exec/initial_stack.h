@@ -11,10 +11,9 @@
 
 namespace exec {
 
-constexpr uint64_t at_null = 0, at_phdr = 3, at_phent = 4, at_phnum = 5, at_pagesz = 6, at_base = 7,
-                   at_flags = 8, at_entry = 9, at_uid = 11, at_euid = 12, at_gid = 13, at_egid = 14,
-                   at_platform = 15, at_hwcap = 16, at_clktck = 17, at_secure = 23, at_random = 25,
-                   at_hwcap2 = 26, at_execfn = 31;
+constexpr uint64_t at_null = 0, at_phdr = 3, at_phent = 4, at_phnum = 5, at_pagesz = 6, at_base = 7, at_flags = 8,
+                   at_entry = 9, at_uid = 11, at_euid = 12, at_gid = 13, at_egid = 14, at_platform = 15, at_hwcap = 16,
+                   at_clktck = 17, at_secure = 23, at_random = 25, at_hwcap2 = 26, at_execfn = 31;
 
 struct StackRequest {
     const char* const* arguments;

@@ -10,16 +10,22 @@ bool parse_hex(const uint8_t* text, uint32_t& value) {
     for (int i = 0; i < 8; ++i) {
         uint8_t c = text[i];
         uint32_t digit;
-        if (c >= '0' && c <= '9') digit = c - '0';
-        else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
-        else return false;
+        if (c >= '0' && c <= '9')
+            digit = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            digit = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            digit = c - 'A' + 10;
+        else
+            return false;
         value = value << 4 | digit;
     }
     return true;
 }
 
-size_t align4(size_t value) { return (value + 3) & ~size_t(3); }
+size_t align4(size_t value) {
+    return (value + 3) & ~size_t(3);
+}
 
 }  // namespace
 

@@ -23,7 +23,10 @@ public:
         return count;
     }
     lib::ErrorOr<uint64_t> seek(int64_t offset, int whence) override {
-        int64_t base = whence == seek_set ? 0 : whence == seek_current ? offset_ : whence == seek_end ? node_->size : -1;
+        int64_t base = whence == seek_set       ? 0
+                       : whence == seek_current ? offset_
+                       : whence == seek_end     ? node_->size
+                                                : -1;
         if (base < 0) return lib::Error::invalid_argument;
         int64_t position;
         if (__builtin_add_overflow(base, offset, &position) || position < 0) return lib::Error::invalid_argument;
@@ -51,9 +54,12 @@ public:
             if (index_ >= total) break;
             const Node* entry;
             lib::StringView name;
-            if (index_ == 0) entry = node_, name = ".";
-            else if (index_ == 1) entry = node_->parent, name = "..";
-            else entry = node_->children[index_ - 2], name = entry->name.view();
+            if (index_ == 0)
+                entry = node_, name = ".";
+            else if (index_ == 1)
+                entry = node_->parent, name = "..";
+            else
+                entry = node_->children[index_ - 2], name = entry->name.view();
             size_t record = (19 + name.length + 1 + 7) & ~size_t(7);
             if (written + record > length) {
                 if (written == 0) return lib::Error::invalid_argument;
@@ -131,46 +137,49 @@ struct [[gnu::packed]] KernelTermios {
     uint8_t cc[19];
 };
 
-KernelTermios console_termios = {
-    0x0500,  // ICRNL | IXON
-    0x0005,  // OPOST | ONLCR
-    0x00BF,  // B38400 | CS8 | CREAD
-    0x8A3B,  // ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN
-    0,
-    {3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0}};
+KernelTermios console_termios = {0x0500,  // ICRNL | IXON
+                                 0x0005,  // OPOST | ONLCR
+                                 0x00BF,  // B38400 | CS8 | CREAD
+                                 0x8A3B,  // ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN
+                                 0,      {3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0}};
 
 lib::ErrorOr<uint64_t> Console::control(uint64_t request, uint64_t argument) {
     switch (request) {
-    case tcgets:
-        TRY(mm::copy_value_to_user(argument, console_termios));
-        return uint64_t(0);
-    case tcsets:
-    case tcsetsw:
-    case tcsetsf: {
-        KernelTermios fresh;
-        TRY(mm::copy_value_from_user(fresh, argument));
-        console_termios = fresh;  // kept and reported back; the UART ignores it
-        return uint64_t(0);
-    }
-    case tiocgwinsz: {
-        uint16_t size[4] = {24, 80, 0, 0};
-        TRY(mm::copy_to_user(argument, size, sizeof size));
-        return uint64_t(0);
-    }
-    case tiocswinsz: return uint64_t(0);
-    case tiocgpgrp: {
-        int32_t group = 1;
-        TRY(mm::copy_value_to_user(argument, group));
-        return uint64_t(0);
-    }
-    case tiocspgrp: return uint64_t(0);
-    default: return lib::Error::not_tty;
+        case tcgets:
+            TRY(mm::copy_value_to_user(argument, console_termios));
+            return uint64_t(0);
+        case tcsets:
+        case tcsetsw:
+        case tcsetsf: {
+            KernelTermios fresh;
+            TRY(mm::copy_value_from_user(fresh, argument));
+            console_termios = fresh;  // kept and reported back; the UART ignores it
+            return uint64_t(0);
+        }
+        case tiocgwinsz: {
+            uint16_t size[4] = {24, 80, 0, 0};
+            TRY(mm::copy_to_user(argument, size, sizeof size));
+            return uint64_t(0);
+        }
+        case tiocswinsz:
+            return uint64_t(0);
+        case tiocgpgrp: {
+            int32_t group = 1;
+            TRY(mm::copy_value_to_user(argument, group));
+            return uint64_t(0);
+        }
+        case tiocspgrp:
+            return uint64_t(0);
+        default:
+            return lib::Error::not_tty;
     }
 }
 
 }  // namespace
 
-Tree& root_tree() { return tree; }
+Tree& root_tree() {
+    return tree;
+}
 
 object::FileStatus status_of(const Node& node) {
     object::FileStatus status;
@@ -187,13 +196,18 @@ object::FileStatus status_of(const Node& node) {
 lib::ErrorOr<object::File*> open_node(Node* node) {
     object::File* file = nullptr;
     switch (node->mode & type_mask) {
-    case type_regular: file = lib::make<RegularFile>(node); break;
-    case type_directory: file = lib::make<Directory>(node); break;
-    case type_character_device:
-        if (node->device != console_device) return lib::Error::not_found;  // ENXIO-like
-        file = lib::make<Console>(node);
-        break;
-    default: return lib::Error::not_supported;
+        case type_regular:
+            file = lib::make<RegularFile>(node);
+            break;
+        case type_directory:
+            file = lib::make<Directory>(node);
+            break;
+        case type_character_device:
+            if (node->device != console_device) return lib::Error::not_found;  // ENXIO-like
+            file = lib::make<Console>(node);
+            break;
+        default:
+            return lib::Error::not_supported;
     }
     if (file == nullptr) return lib::Error::no_memory;
     return file;

@@ -11,7 +11,9 @@ Node* Node::child(lib::StringView name) const {
     return nullptr;
 }
 
-Tree::~Tree() { destroy(root_); }
+Tree::~Tree() {
+    destroy(root_);
+}
 
 void Tree::destroy(Node* node) {
     if (node == nullptr) return;

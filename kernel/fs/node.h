@@ -29,7 +29,7 @@ struct Node {
     uint64_t modified_seconds = 0;
     uint32_t device = 0;  // character devices: major << 8 | minor
     Node* parent = nullptr;
-    lib::Vector<Node*> children;  // directories
+    lib::Vector<Node*> children;    // directories
     const uint8_t* data = nullptr;  // regular files and symlink targets
     size_t size = 0;
 

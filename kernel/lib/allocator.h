@@ -14,13 +14,15 @@ void* allocate(size_t size);
 void deallocate(void* pointer);
 
 // Constructs a T on the heap; nullptr when out of memory.
-template <typename T, typename... Args> T* make(Args&&... arguments) {
+template <typename T, typename... Args>
+T* make(Args&&... arguments) {
     void* memory = allocate(sizeof(T));
     if (memory == nullptr) return nullptr;
     return new (memory) T(forward<Args>(arguments)...);
 }
 
-template <typename T> void destroy(T* object) {
+template <typename T>
+void destroy(T* object) {
     if (object == nullptr) return;
     object->~T();
     deallocate(object);

@@ -4,33 +4,60 @@ namespace lib {
 
 const char* error_name(Error error) {
     switch (error) {
-    case Error::none: return "none";
-    case Error::no_memory: return "no memory";
-    case Error::not_found: return "not found";
-    case Error::bad_address: return "bad address";
-    case Error::invalid_argument: return "invalid argument";
-    case Error::not_supported: return "not supported";
-    case Error::exists: return "exists";
-    case Error::not_directory: return "not a directory";
-    case Error::is_directory: return "is a directory";
-    case Error::not_executable: return "not executable";
-    case Error::out_of_range: return "out of range";
-    case Error::too_big: return "too big";
-    case Error::try_again: return "try again";
-    case Error::timed_out: return "timed out";
-    case Error::interrupted: return "interrupted";
-    case Error::access_denied: return "access denied";
-    case Error::read_only: return "read-only";
-    case Error::name_too_long: return "name too long";
-    case Error::not_permitted: return "not permitted";
-    case Error::too_many_files: return "too many files";
-    case Error::not_tty: return "not a tty";
-    case Error::bad_descriptor: return "bad descriptor";
-    case Error::too_many_links: return "too many links";
-    case Error::not_empty: return "not empty";
-    case Error::no_such_process: return "no such process";
-    case Error::illegal_seek: return "illegal seek";
-    case Error::not_implemented: return "not implemented";
+        case Error::none:
+            return "none";
+        case Error::no_memory:
+            return "no memory";
+        case Error::not_found:
+            return "not found";
+        case Error::bad_address:
+            return "bad address";
+        case Error::invalid_argument:
+            return "invalid argument";
+        case Error::not_supported:
+            return "not supported";
+        case Error::exists:
+            return "exists";
+        case Error::not_directory:
+            return "not a directory";
+        case Error::is_directory:
+            return "is a directory";
+        case Error::not_executable:
+            return "not executable";
+        case Error::out_of_range:
+            return "out of range";
+        case Error::too_big:
+            return "too big";
+        case Error::try_again:
+            return "try again";
+        case Error::timed_out:
+            return "timed out";
+        case Error::interrupted:
+            return "interrupted";
+        case Error::access_denied:
+            return "access denied";
+        case Error::read_only:
+            return "read-only";
+        case Error::name_too_long:
+            return "name too long";
+        case Error::not_permitted:
+            return "not permitted";
+        case Error::too_many_files:
+            return "too many files";
+        case Error::not_tty:
+            return "not a tty";
+        case Error::bad_descriptor:
+            return "bad descriptor";
+        case Error::too_many_links:
+            return "too many links";
+        case Error::not_empty:
+            return "not empty";
+        case Error::no_such_process:
+            return "no such process";
+        case Error::illegal_seek:
+            return "illegal seek";
+        case Error::not_implemented:
+            return "not implemented";
     }
     return "unknown";
 }

@@ -40,7 +40,8 @@ enum class Error : int {
 // A short name for logs and panics.
 const char* error_name(Error error);
 
-template <typename T> class [[nodiscard]] ErrorOr {
+template <typename T>
+class [[nodiscard]] ErrorOr {
 public:
     ErrorOr(const T& value) : has_value_(true) { new (&storage_) T(value); }
     ErrorOr(T&& value) : has_value_(true) { new (&storage_) T(move(value)); }
@@ -79,15 +80,17 @@ private:
     Error error_ = Error::none;
 };
 
-inline Status ok() { return {}; }
+inline Status ok() {
+    return {};
+}
 
 }  // namespace lib
 
 // Evaluates an ErrorOr/Status expression; returns its error from the
 // enclosing function, or yields its value.
-#define TRY(expression)                                    \
-    ({                                                     \
-        auto&& _try_result = (expression);                 \
+#define TRY(expression)                                         \
+    ({                                                          \
+        auto&& _try_result = (expression);                      \
         if (_try_result.is_error()) return _try_result.error(); \
-        _try_result.release_value();                       \
+        _try_result.release_value();                            \
     })

@@ -74,8 +74,12 @@ size_t format_to(char* buffer, size_t capacity, const char* pattern, va_list arg
             return va_arg(arguments, unsigned int);
         };
         switch (*p) {
-            case '%': sink.put('%'); break;
-            case 'c': sink.put(static_cast<char>(va_arg(arguments, int))); break;
+            case '%':
+                sink.put('%');
+                break;
+            case 'c':
+                sink.put(static_cast<char>(va_arg(arguments, int)));
+                break;
             case 's': {
                 const char* text = va_arg(arguments, const char*);
                 if (text == nullptr) text = "(null)";
@@ -92,15 +96,22 @@ size_t format_to(char* buffer, size_t capacity, const char* pattern, va_list arg
                 put_number(sink, magnitude, value < 0, 10, false, width, pad);
                 break;
             }
-            case 'u': put_number(sink, next_unsigned(), false, 10, false, width, pad); break;
-            case 'x': put_number(sink, next_unsigned(), false, 16, false, width, pad); break;
-            case 'X': put_number(sink, next_unsigned(), false, 16, true, width, pad); break;
+            case 'u':
+                put_number(sink, next_unsigned(), false, 10, false, width, pad);
+                break;
+            case 'x':
+                put_number(sink, next_unsigned(), false, 16, false, width, pad);
+                break;
+            case 'X':
+                put_number(sink, next_unsigned(), false, 16, true, width, pad);
+                break;
             case 'p':
                 sink.put('0');
                 sink.put('x');
                 put_number(sink, reinterpret_cast<uintptr_t>(va_arg(arguments, void*)), false, 16, false, 16, '0');
                 break;
-            case '\0': return sink.finish();  // a lone '%' ends the pattern
+            case '\0':
+                return sink.finish();  // a lone '%' ends the pattern
             default:
                 // Unknown conversions are shown rather than silently dropped.
                 sink.put('%');

@@ -13,7 +13,6 @@ namespace lib {
 // capacity > 0) and returns the length the full result would have had,
 // like vsnprintf.
 size_t format_to(char* buffer, size_t capacity, const char* pattern, va_list arguments);
-size_t format_to(char* buffer, size_t capacity, const char* pattern, ...)
-    __attribute__((format(printf, 3, 4)));
+size_t format_to(char* buffer, size_t capacity, const char* pattern, ...) __attribute__((format(printf, 3, 4)));
 
 }  // namespace lib

@@ -43,6 +43,8 @@ TEST(Format, TruncatesButReportsFullLength) {
     EXPECT_EQ(lib::format_to(nullptr, 0, "%d", 12345), 5u);
 }
 
-TEST(Format, TrailingPercentEndsPattern) { EXPECT_EQ(formatted("50%"), "50"); }
+TEST(Format, TrailingPercentEndsPattern) {
+    EXPECT_EQ(formatted("50%"), "50");
+}
 
 }  // namespace

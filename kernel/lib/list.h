@@ -12,7 +12,8 @@ struct ListNode {
     bool linked() const { return next != nullptr; }
 };
 
-template <typename T, ListNode T::*Node> class List {
+template <typename T, ListNode T::*Node>
+class List {
 public:
     List() {
         head_.previous = &head_;
@@ -49,7 +50,8 @@ public:
     }
 
     // Iteration that tolerates removing the current item.
-    template <typename F> void for_each(F&& function) {
+    template <typename F>
+    void for_each(F&& function) {
         for (ListNode* node = head_.next; node != &head_;) {
             ListNode* next = node->next;
             function(*owner(node));

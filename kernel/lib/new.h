@@ -6,6 +6,10 @@
 #if defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 1
 #include <new>
 #else
-inline void* operator new(size_t, void* where) noexcept { return where; }
-inline void* operator new[](size_t, void* where) noexcept { return where; }
+inline void* operator new(size_t, void* where) noexcept {
+    return where;
+}
+inline void* operator new[](size_t, void* where) noexcept {
+    return where;
+}
 #endif

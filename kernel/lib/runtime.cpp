@@ -64,7 +64,9 @@ void __cxa_pure_virtual() {
 // exits, so they are never run.
 extern "C" {
 void* __dso_handle = nullptr;
-int __cxa_atexit(void (*)(void*), void*, void*) { return 0; }
+int __cxa_atexit(void (*)(void*), void*, void*) {
+    return 0;
+}
 }
 
 // Virtual destructors make the compiler reference the sized delete. Kernel

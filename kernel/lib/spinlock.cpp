@@ -8,7 +8,9 @@ uint32_t held = 0;  // bit per rank
 
 }  // namespace
 
-void set_lock_order_hook(LockOrderHook function) { hook = function; }
+void set_lock_order_hook(LockOrderHook function) {
+    hook = function;
+}
 
 void check_lock_order(LockRank rank) {
     uint32_t bit = 1u << static_cast<uint32_t>(rank);
@@ -17,6 +19,8 @@ void check_lock_order(LockRank rank) {
     held |= bit;
 }
 
-void note_lock_released(LockRank rank) { held &= ~(1u << static_cast<uint32_t>(rank)); }
+void note_lock_released(LockRank rank) {
+    held &= ~(1u << static_cast<uint32_t>(rank));
+}
 
 }  // namespace lib

@@ -48,7 +48,9 @@ public:
 #endif
         restore_interrupts(flags);
     }
-    bool is_locked() const { return __atomic_load_n(&locked_, __ATOMIC_RELAXED); }
+    bool is_locked() const {
+        return __atomic_load_n(&locked_, __ATOMIC_RELAXED);
+    }
 
 private:
     static uint64_t save_and_disable_interrupts() {
@@ -72,12 +74,14 @@ private:
     LockRank rank_;
 };
 
-template <typename T> class SpinlockProtected {
+template <typename T>
+class SpinlockProtected {
 public:
     template <typename... Args>
     explicit SpinlockProtected(LockRank rank, Args&&... arguments) : lock_(rank), value_(forward<Args>(arguments)...) {}
 
-    template <typename F> auto with(F&& function) -> decltype(function(*static_cast<T*>(nullptr))) {
+    template <typename F>
+    auto with(F&& function) -> decltype(function(*static_cast<T*>(nullptr))) {
         uint64_t flags = lock_.lock();
         struct Unlock {
             Spinlock& lock;

@@ -19,8 +19,12 @@ int compare_bytes(const void* a, const void* b, size_t count) {
 
 // The compiler's memcpy/memset: the kernel's are rep movsb/stosb
 // (lib/runtime.cpp), the host's are libc's.
-void copy_bytes(void* destination, const void* source, size_t count) { __builtin_memcpy(destination, source, count); }
+void copy_bytes(void* destination, const void* source, size_t count) {
+    __builtin_memcpy(destination, source, count);
+}
 
-void fill_bytes(void* destination, unsigned char value, size_t count) { __builtin_memset(destination, value, count); }
+void fill_bytes(void* destination, unsigned char value, size_t count) {
+    __builtin_memset(destination, value, count);
+}
 
 }  // namespace lib

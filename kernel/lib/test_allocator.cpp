@@ -11,8 +11,12 @@ long failing_after = -1;
 long live_allocations = 0;
 }  // namespace
 
-void fail_allocations_after(long count) { failing_after = count; }
-long live_allocation_count() { return live_allocations; }
+void fail_allocations_after(long count) {
+    failing_after = count;
+}
+long live_allocation_count() {
+    return live_allocations;
+}
 
 void* allocate(size_t size) {
     if (failing_after == 0) return nullptr;

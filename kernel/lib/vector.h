@@ -8,7 +8,8 @@
 
 namespace lib {
 
-template <typename T> class Vector {
+template <typename T>
+class Vector {
 public:
     Vector() = default;
     Vector(const Vector&) = delete;

@@ -22,39 +22,70 @@ bool reported_unimplemented[syscall_table_size];
 
 }  // namespace
 
-sched::Process& current_process() { return *sched::current_thread()->process; }
-sched::Thread& current_thread() { return *sched::current_thread(); }
+sched::Process& current_process() {
+    return *sched::current_thread()->process;
+}
+sched::Thread& current_thread() {
+    return *sched::current_thread();
+}
 
 int errno_for(lib::Error error) {
     using lib::Error;
     switch (error) {
-    case Error::none: return 0;
-    case Error::not_permitted: return 1;        // EPERM
-    case Error::not_found: return 2;            // ENOENT
-    case Error::no_such_process: return 3;      // ESRCH
-    case Error::interrupted: return 4;          // EINTR
-    case Error::too_big: return 7;              // E2BIG
-    case Error::not_executable: return 8;       // ENOEXEC
-    case Error::bad_descriptor: return 9;       // EBADF
-    case Error::try_again: return 11;           // EAGAIN
-    case Error::no_memory: return 12;           // ENOMEM
-    case Error::access_denied: return 13;       // EACCES
-    case Error::bad_address: return 14;         // EFAULT
-    case Error::exists: return 17;              // EEXIST
-    case Error::not_directory: return 20;       // ENOTDIR
-    case Error::is_directory: return 21;        // EISDIR
-    case Error::invalid_argument: return 22;    // EINVAL
-    case Error::too_many_files: return 24;      // EMFILE
-    case Error::not_tty: return 25;             // ENOTTY
-    case Error::illegal_seek: return 29;        // ESPIPE
-    case Error::read_only: return 30;           // EROFS
-    case Error::out_of_range: return 34;        // ERANGE
-    case Error::name_too_long: return 36;       // ENAMETOOLONG
-    case Error::not_implemented: return 38;     // ENOSYS
-    case Error::not_empty: return 39;           // ENOTEMPTY
-    case Error::too_many_links: return 40;      // ELOOP
-    case Error::not_supported: return 95;       // EOPNOTSUPP
-    case Error::timed_out: return 110;          // ETIMEDOUT
+        case Error::none:
+            return 0;
+        case Error::not_permitted:
+            return 1;  // EPERM
+        case Error::not_found:
+            return 2;  // ENOENT
+        case Error::no_such_process:
+            return 3;  // ESRCH
+        case Error::interrupted:
+            return 4;  // EINTR
+        case Error::too_big:
+            return 7;  // E2BIG
+        case Error::not_executable:
+            return 8;  // ENOEXEC
+        case Error::bad_descriptor:
+            return 9;  // EBADF
+        case Error::try_again:
+            return 11;  // EAGAIN
+        case Error::no_memory:
+            return 12;  // ENOMEM
+        case Error::access_denied:
+            return 13;  // EACCES
+        case Error::bad_address:
+            return 14;  // EFAULT
+        case Error::exists:
+            return 17;  // EEXIST
+        case Error::not_directory:
+            return 20;  // ENOTDIR
+        case Error::is_directory:
+            return 21;  // EISDIR
+        case Error::invalid_argument:
+            return 22;  // EINVAL
+        case Error::too_many_files:
+            return 24;  // EMFILE
+        case Error::not_tty:
+            return 25;  // ENOTTY
+        case Error::illegal_seek:
+            return 29;  // ESPIPE
+        case Error::read_only:
+            return 30;  // EROFS
+        case Error::out_of_range:
+            return 34;  // ERANGE
+        case Error::name_too_long:
+            return 36;  // ENAMETOOLONG
+        case Error::not_implemented:
+            return 38;  // ENOSYS
+        case Error::not_empty:
+            return 39;  // ENOTEMPTY
+        case Error::too_many_links:
+            return 40;  // ELOOP
+        case Error::not_supported:
+            return 95;  // EOPNOTSUPP
+        case Error::timed_out:
+            return 110;  // ETIMEDOUT
     }
     return 22;
 }

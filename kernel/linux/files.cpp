@@ -78,7 +78,8 @@ Result stat_at(int64_t directory, uint64_t path_address, uint64_t buffer, uint64
     TRY(path.copy(path_address));
     if (path.view().empty()) {
         if ((flags & at_empty_path) == 0) return lib::Error::not_found;
-        if (static_cast<int32_t>(directory) == at_fdcwd) return write_stat(fs::status_of(*current_process().cwd), buffer);
+        if (static_cast<int32_t>(directory) == at_fdcwd)
+            return write_stat(fs::status_of(*current_process().cwd), buffer);
         object::File* file = TRY(current_process().files.get(static_cast<int>(directory)));
         return write_stat(TRY(file->status()), buffer);
     }
@@ -169,17 +170,27 @@ Result duplicate_to(uint64_t old_descriptor, uint64_t new_descriptor, bool close
 
 }  // namespace
 
-Result sys_open(const Arguments& a) { return open_at(at_fdcwd, a.a0, a.a1); }
-Result sys_openat(const Arguments& a) { return open_at(static_cast<int64_t>(a.a0), a.a1, a.a2); }
+Result sys_open(const Arguments& a) {
+    return open_at(at_fdcwd, a.a0, a.a1);
+}
+Result sys_openat(const Arguments& a) {
+    return open_at(static_cast<int64_t>(a.a0), a.a1, a.a2);
+}
 
 Result sys_close(const Arguments& a) {
     TRY(current_process().files.close(static_cast<int>(a.a0)));
     return uint64_t(0);
 }
 
-Result sys_stat(const Arguments& a) { return stat_at(at_fdcwd, a.a0, a.a1, 0); }
-Result sys_lstat(const Arguments& a) { return stat_at(at_fdcwd, a.a0, a.a1, at_symlink_nofollow); }
-Result sys_newfstatat(const Arguments& a) { return stat_at(static_cast<int64_t>(a.a0), a.a1, a.a2, a.a3); }
+Result sys_stat(const Arguments& a) {
+    return stat_at(at_fdcwd, a.a0, a.a1, 0);
+}
+Result sys_lstat(const Arguments& a) {
+    return stat_at(at_fdcwd, a.a0, a.a1, at_symlink_nofollow);
+}
+Result sys_newfstatat(const Arguments& a) {
+    return stat_at(static_cast<int64_t>(a.a0), a.a1, a.a2, a.a3);
+}
 
 Result sys_fstat(const Arguments& a) {
     object::File* file = TRY(current_process().files.get(static_cast<int>(a.a0)));
@@ -191,11 +202,21 @@ Result sys_getdents64(const Arguments& a) {
     return TRY(file->read_directory(a.a1, lib::min<uint64_t>(a.a2, 0x7FFFF000)));
 }
 
-Result sys_readlink(const Arguments& a) { return read_link(at_fdcwd, a.a0, a.a1, a.a2); }
-Result sys_readlinkat(const Arguments& a) { return read_link(static_cast<int64_t>(a.a0), a.a1, a.a2, a.a3); }
-Result sys_access(const Arguments& a) { return access_at(at_fdcwd, a.a0, a.a1, 0); }
-Result sys_faccessat(const Arguments& a) { return access_at(static_cast<int64_t>(a.a0), a.a1, a.a2, 0); }
-Result sys_faccessat2(const Arguments& a) { return access_at(static_cast<int64_t>(a.a0), a.a1, a.a2, a.a3); }
+Result sys_readlink(const Arguments& a) {
+    return read_link(at_fdcwd, a.a0, a.a1, a.a2);
+}
+Result sys_readlinkat(const Arguments& a) {
+    return read_link(static_cast<int64_t>(a.a0), a.a1, a.a2, a.a3);
+}
+Result sys_access(const Arguments& a) {
+    return access_at(at_fdcwd, a.a0, a.a1, 0);
+}
+Result sys_faccessat(const Arguments& a) {
+    return access_at(static_cast<int64_t>(a.a0), a.a1, a.a2, 0);
+}
+Result sys_faccessat2(const Arguments& a) {
+    return access_at(static_cast<int64_t>(a.a0), a.a1, a.a2, a.a3);
+}
 
 Result sys_getcwd(const Arguments& a) {
     // On the heap: a path can be 4 KiB and kernel stacks are 16 KiB.
@@ -225,7 +246,9 @@ Result sys_fchdir(const Arguments& a) {
     return uint64_t(0);
 }
 
-Result sys_dup(const Arguments& a) { return duplicate(a.a0, 0, false); }
+Result sys_dup(const Arguments& a) {
+    return duplicate(a.a0, 0, false);
+}
 Result sys_dup2(const Arguments& a) {
     if (a.a0 == a.a1) {
         TRY(current_process().files.get(static_cast<int>(a.a0)));
@@ -244,19 +267,24 @@ Result sys_fcntl(const Arguments& a) {
     int descriptor = static_cast<int>(a.a0);
     object::File* file = TRY(process.files.get(descriptor));
     switch (a.a1) {
-    case dupfd:
-    case dupfd_cloexec:
-        if (a.a2 >= static_cast<uint64_t>(object::FileTable::max_descriptors)) return lib::Error::invalid_argument;
-        return duplicate(a.a0, static_cast<int>(a.a2), a.a1 == dupfd_cloexec);
-    case getfd: return uint64_t(process.files.close_on_exec(descriptor) ? 1 : 0);
-    case setfd: process.files.set_close_on_exec(descriptor, a.a2 & 1); return uint64_t(0);
-    case getfl: return static_cast<uint64_t>(file->status_flags);
-    case setfl: {
-        constexpr int changeable = 02000 | 04000;  // O_APPEND, O_NONBLOCK
-        file->status_flags = (file->status_flags & ~changeable) | (static_cast<int>(a.a2) & changeable);
-        return uint64_t(0);
-    }
-    default: return lib::Error::invalid_argument;
+        case dupfd:
+        case dupfd_cloexec:
+            if (a.a2 >= static_cast<uint64_t>(object::FileTable::max_descriptors)) return lib::Error::invalid_argument;
+            return duplicate(a.a0, static_cast<int>(a.a2), a.a1 == dupfd_cloexec);
+        case getfd:
+            return uint64_t(process.files.close_on_exec(descriptor) ? 1 : 0);
+        case setfd:
+            process.files.set_close_on_exec(descriptor, a.a2 & 1);
+            return uint64_t(0);
+        case getfl:
+            return static_cast<uint64_t>(file->status_flags);
+        case setfl: {
+            constexpr int changeable = 02000 | 04000;  // O_APPEND, O_NONBLOCK
+            file->status_flags = (file->status_flags & ~changeable) | (static_cast<int>(a.a2) & changeable);
+            return uint64_t(0);
+        }
+        default:
+            return lib::Error::invalid_argument;
     }
 }
 

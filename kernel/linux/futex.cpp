@@ -92,15 +92,18 @@ Result sys_futex(const Arguments& a) {
     uint64_t operation = a.a1 & ~(futex_private | futex_clock_realtime);
     bool realtime = a.a1 & futex_clock_realtime;
     switch (operation) {
-    case futex_wait: return wait(a.a0, static_cast<uint32_t>(a.a2), a.a3, false, false);
-    case futex_wait_bitset:
-        if (static_cast<uint32_t>(a.a5) == 0) return lib::Error::invalid_argument;
-        return wait(a.a0, static_cast<uint32_t>(a.a2), a.a3, true, realtime);
-    case futex_wake: return wake(a.a0, static_cast<uint32_t>(a.a2));
-    case futex_wake_bitset:
-        if (static_cast<uint32_t>(a.a5) == 0) return lib::Error::invalid_argument;
-        return wake(a.a0, static_cast<uint32_t>(a.a2));
-    default: return lib::Error::not_implemented;
+        case futex_wait:
+            return wait(a.a0, static_cast<uint32_t>(a.a2), a.a3, false, false);
+        case futex_wait_bitset:
+            if (static_cast<uint32_t>(a.a5) == 0) return lib::Error::invalid_argument;
+            return wait(a.a0, static_cast<uint32_t>(a.a2), a.a3, true, realtime);
+        case futex_wake:
+            return wake(a.a0, static_cast<uint32_t>(a.a2));
+        case futex_wake_bitset:
+            if (static_cast<uint32_t>(a.a5) == 0) return lib::Error::invalid_argument;
+            return wake(a.a0, static_cast<uint32_t>(a.a2));
+        default:
+            return lib::Error::not_implemented;
     }
 }
 

@@ -1,6 +1,6 @@
 // read, write and their vector and positioned forms, lseek, ioctl.
-#include "mm/user_copy.h"
 #include "linux/syscall.h"
+#include "mm/user_copy.h"
 #include "sched/process.h"
 
 namespace linux {
@@ -18,7 +18,8 @@ lib::ErrorOr<object::File*> file_for(uint64_t descriptor) {
     return current_process().files.get(static_cast<int>(descriptor));
 }
 
-template <typename Operation> Result vector_io(const Arguments& a, Operation operation) {
+template <typename Operation>
+Result vector_io(const Arguments& a, Operation operation) {
     object::File* file = TRY(file_for(a.a0));
     if (a.a2 > max_iovecs) return lib::Error::invalid_argument;
     uint64_t total = 0;

@@ -15,7 +15,9 @@ constexpr uint64_t protection_mask = 7;
 // mmap without a hint places mappings downwards from here, below the stack.
 constexpr uint64_t mmap_top = 0x00007F0000000000ull;
 
-mm::AddressSpace& space() { return *current_process().space; }
+mm::AddressSpace& space() {
+    return *current_process().space;
+}
 
 // Linux: a zero length is EINVAL, one that cannot fit the address space ENOMEM.
 lib::ErrorOr<uint64_t> page_length(uint64_t length) {

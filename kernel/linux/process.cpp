@@ -1,13 +1,13 @@
 // Identity and lifetime: exit, the id calls, set_tid_address,
 // set_robust_list, arch_prctl, prlimit64, uname, signal dispositions,
 // sched_yield and sched_getaffinity.
+#include "sched/process.h"
 #include "arch/x86_64/cpu.h"
 #include "boot/build_id.h"
-#include "linux/syscall.h"
 #include "lib/string.h"
+#include "linux/syscall.h"
 #include "mm/layout.h"
 #include "mm/user_copy.h"
-#include "sched/process.h"
 #include "sched/thread.h"
 
 namespace linux {
@@ -17,17 +17,35 @@ Result sys_exit(const Arguments& a) {
     sched::exit_process(static_cast<int>(a.a0 & 0xFF));
 }
 
-Result sys_exit_group(const Arguments& a) { sched::exit_process(static_cast<int>(a.a0 & 0xFF)); }
+Result sys_exit_group(const Arguments& a) {
+    sched::exit_process(static_cast<int>(a.a0 & 0xFF));
+}
 
-Result sys_getpid(const Arguments&) { return static_cast<uint64_t>(current_process().pid); }
-Result sys_gettid(const Arguments&) { return static_cast<uint64_t>(current_thread().tid); }
-Result sys_getppid(const Arguments&) { return static_cast<uint64_t>(current_process().parent_pid); }
-Result sys_getpgrp(const Arguments&) { return static_cast<uint64_t>(current_process().pid); }
+Result sys_getpid(const Arguments&) {
+    return static_cast<uint64_t>(current_process().pid);
+}
+Result sys_gettid(const Arguments&) {
+    return static_cast<uint64_t>(current_thread().tid);
+}
+Result sys_getppid(const Arguments&) {
+    return static_cast<uint64_t>(current_process().parent_pid);
+}
+Result sys_getpgrp(const Arguments&) {
+    return static_cast<uint64_t>(current_process().pid);
+}
 // Everything runs as root until users exist.
-Result sys_getuid(const Arguments&) { return uint64_t(0); }
-Result sys_geteuid(const Arguments&) { return uint64_t(0); }
-Result sys_getgid(const Arguments&) { return uint64_t(0); }
-Result sys_getegid(const Arguments&) { return uint64_t(0); }
+Result sys_getuid(const Arguments&) {
+    return uint64_t(0);
+}
+Result sys_geteuid(const Arguments&) {
+    return uint64_t(0);
+}
+Result sys_getgid(const Arguments&) {
+    return uint64_t(0);
+}
+Result sys_getegid(const Arguments&) {
+    return uint64_t(0);
+}
 
 Result sys_set_tid_address(const Arguments& a) {
     current_thread().clear_child_tid = a.a0;
@@ -44,24 +62,25 @@ Result sys_set_robust_list(const Arguments& a) {
 Result sys_arch_prctl(const Arguments& a) {
     constexpr uint64_t set_gs = 0x1001, set_fs = 0x1002, get_fs = 0x1003, get_gs = 0x1004;
     switch (a.a0) {
-    case set_gs:
-        if (a.a1 >= mm::user_top) return lib::Error::not_permitted;
-        // In the kernel the user's GS base waits in KERNEL_GS_BASE (swapgs).
-        current_thread().gs_base = a.a1;
-        arch::write_msr(arch::msr_kernel_gs_base, a.a1);
-        return uint64_t(0);
-    case get_gs:
-        TRY(mm::copy_value_to_user(a.a1, current_thread().gs_base));
-        return uint64_t(0);
-    case set_fs:
-        if (a.a1 >= mm::user_top) return lib::Error::not_permitted;
-        current_thread().fs_base = a.a1;
-        arch::write_msr(arch::msr_fs_base, a.a1);
-        return uint64_t(0);
-    case get_fs:
-        TRY(mm::copy_value_to_user(a.a1, current_thread().fs_base));
-        return uint64_t(0);
-    default: return lib::Error::invalid_argument;
+        case set_gs:
+            if (a.a1 >= mm::user_top) return lib::Error::not_permitted;
+            // In the kernel the user's GS base waits in KERNEL_GS_BASE (swapgs).
+            current_thread().gs_base = a.a1;
+            arch::write_msr(arch::msr_kernel_gs_base, a.a1);
+            return uint64_t(0);
+        case get_gs:
+            TRY(mm::copy_value_to_user(a.a1, current_thread().gs_base));
+            return uint64_t(0);
+        case set_fs:
+            if (a.a1 >= mm::user_top) return lib::Error::not_permitted;
+            current_thread().fs_base = a.a1;
+            arch::write_msr(arch::msr_fs_base, a.a1);
+            return uint64_t(0);
+        case get_fs:
+            TRY(mm::copy_value_to_user(a.a1, current_thread().fs_base));
+            return uint64_t(0);
+        default:
+            return lib::Error::invalid_argument;
     }
 }
 
@@ -73,9 +92,12 @@ Result sys_prlimit64(const Arguments& a) {
     sched::Process& process = current_process();
     if (a.a3 != 0) {
         uint64_t limit[2];
-        if (a.a1 == rlimit_stack) limit[0] = process.limits_stack, limit[1] = infinity;
-        else if (a.a1 == rlimit_nofile) limit[0] = limit[1] = object::FileTable::max_descriptors;
-        else limit[0] = limit[1] = infinity;
+        if (a.a1 == rlimit_stack)
+            limit[0] = process.limits_stack, limit[1] = infinity;
+        else if (a.a1 == rlimit_nofile)
+            limit[0] = limit[1] = object::FileTable::max_descriptors;
+        else
+            limit[0] = limit[1] = infinity;
         TRY(mm::copy_to_user(a.a3, limit, sizeof limit));
     }
     if (a.a2 != 0) {
@@ -91,7 +113,9 @@ Result sys_prlimit64(const Arguments& a) {
 
 Result sys_uname(const Arguments& a) {
     char fields[6][65] = {};
-    auto set = [&](int i, const char* text) { lib::copy_bytes(fields[i], text, lib::min<size_t>(64, lib::string_length(text))); };
+    auto set = [&](int i, const char* text) {
+        lib::copy_bytes(fields[i], text, lib::min<size_t>(64, lib::string_length(text)));
+    };
     set(0, "Tessera");
     set(1, "tessera");
     // The Linux ABI level we implement, for programs that check it.
@@ -130,10 +154,14 @@ Result sys_rt_sigprocmask(const Arguments& a) {
     if (a.a1 != 0) {
         uint64_t set;
         TRY(mm::copy_value_from_user(set, a.a1));
-        if (a.a0 == block) process.signal_mask |= set;
-        else if (a.a0 == unblock) process.signal_mask &= ~set;
-        else if (a.a0 == set_mask) process.signal_mask = set;
-        else return lib::Error::invalid_argument;
+        if (a.a0 == block)
+            process.signal_mask |= set;
+        else if (a.a0 == unblock)
+            process.signal_mask &= ~set;
+        else if (a.a0 == set_mask)
+            process.signal_mask = set;
+        else
+            return lib::Error::invalid_argument;
     }
     if (a.a2 != 0) TRY(mm::copy_value_to_user(a.a2, old));
     return uint64_t(0);

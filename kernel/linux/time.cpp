@@ -9,8 +9,7 @@ namespace linux {
 namespace {
 
 constexpr uint64_t clock_realtime = 0, clock_monotonic = 1, clock_process_cputime = 2, clock_thread_cputime = 3,
-                   clock_monotonic_raw = 4, clock_realtime_coarse = 5, clock_monotonic_coarse = 6,
-                   clock_boottime = 7;
+                   clock_monotonic_raw = 4, clock_realtime_coarse = 5, clock_monotonic_coarse = 6, clock_boottime = 7;
 constexpr uint64_t billion = 1000000000;
 
 struct Timespec {
@@ -20,16 +19,19 @@ struct Timespec {
 
 lib::ErrorOr<uint64_t> read_clock(uint64_t clock) {
     switch (clock) {
-    case clock_realtime:
-    case clock_realtime_coarse: return sched::realtime_ns();
-    case clock_monotonic:
-    case clock_monotonic_raw:
-    case clock_monotonic_coarse:
-    case clock_boottime:
-    // FIXME: CPU-time clocks count wall time until threads account their run time.
-    case clock_process_cputime:
-    case clock_thread_cputime: return sched::monotonic_ns();
-    default: return lib::Error::invalid_argument;
+        case clock_realtime:
+        case clock_realtime_coarse:
+            return sched::realtime_ns();
+        case clock_monotonic:
+        case clock_monotonic_raw:
+        case clock_monotonic_coarse:
+        case clock_boottime:
+        // FIXME: CPU-time clocks count wall time until threads account their run time.
+        case clock_process_cputime:
+        case clock_thread_cputime:
+            return sched::monotonic_ns();
+        default:
+            return lib::Error::invalid_argument;
     }
 }
 

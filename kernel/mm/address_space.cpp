@@ -37,8 +37,10 @@ void free_table(uint64_t table_physical, int level) {
     for (int i = 0; i < 512; ++i) {
         uint64_t entry = table[i];
         if ((entry & page_present) == 0) continue;
-        if (level == 1) release_frame(entry & page_address_mask);
-        else free_table(entry & page_address_mask, level - 1);
+        if (level == 1)
+            release_frame(entry & page_address_mask);
+        else
+            free_table(entry & page_address_mask, level - 1);
     }
     release_frame(table_physical);
 }

@@ -6,7 +6,7 @@ namespace mm {
 struct Heap::Block {
     size_t size;
     union {
-        Block* next;    // when free
+        Block* next;     // when free
         uint64_t magic;  // when allocated
     };
 };
@@ -22,7 +22,9 @@ constexpr uint64_t allocated_magic = 0xA110CA7EDB10C4ull;
 constexpr size_t alignment = 16;
 static_assert(sizeof(size_t) * 2 == alignment);
 
-size_t round_up(size_t value) { return (value + alignment - 1) & ~(alignment - 1); }
+size_t round_up(size_t value) {
+    return (value + alignment - 1) & ~(alignment - 1);
+}
 }  // namespace
 
 Heap::Chunk* Heap::chunk_of(void* address) const {
@@ -97,8 +99,10 @@ Heap::Block* Heap::insert_free(Block* block) {
         next = next->next;
     }
     block->next = next;
-    if (previous) previous->next = block;
-    else free_list_ = block;
+    if (previous)
+        previous->next = block;
+    else
+        free_list_ = block;
     if (next != nullptr && reinterpret_cast<char*>(block) + block->size == reinterpret_cast<char*>(next) &&
         chunk_of(next) == chunk) {
         block->size += next->size;

@@ -17,7 +17,9 @@ void* grow(size_t& bytes) {
     return physical_to_virtual(frames.value());
 }
 
-void release(void* chunk, size_t bytes) { free_contiguous_frames(virtual_to_physical(chunk), bytes / page_size); }
+void release(void* chunk, size_t bytes) {
+    free_contiguous_frames(virtual_to_physical(chunk), bytes / page_size);
+}
 
 lib::SpinlockProtected<Heap> heap(lib::LockRank::heap, grow, release);
 

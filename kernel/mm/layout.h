@@ -17,8 +17,12 @@ constexpr uint64_t user_limit = user_top - page_size;
 constexpr uint64_t physmap_base = 0xFFFF800000000000ull;
 constexpr uint64_t physmap_size = 64ull << 30;
 
-inline void* physical_to_virtual(uint64_t physical) { return reinterpret_cast<void*>(physmap_base + physical); }
-inline uint64_t virtual_to_physical(const void* pointer) { return reinterpret_cast<uint64_t>(pointer) - physmap_base; }
+inline void* physical_to_virtual(uint64_t physical) {
+    return reinterpret_cast<void*>(physmap_base + physical);
+}
+inline uint64_t virtual_to_physical(const void* pointer) {
+    return reinterpret_cast<uint64_t>(pointer) - physmap_base;
+}
 
 constexpr bool is_user_range(uint64_t address, uint64_t length) {
     return address < user_limit && length <= user_limit - address;

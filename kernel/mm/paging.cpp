@@ -9,9 +9,13 @@ extern "C" uint64_t boot_pml4[512];
 
 namespace mm {
 
-uint64_t* kernel_pml4() { return boot_pml4; }
+uint64_t* kernel_pml4() {
+    return boot_pml4;
+}
 
-uint64_t kernel_pml4_physical() { return reinterpret_cast<uint64_t>(boot_pml4) - KERNEL_VIRTUAL_BASE; }
+uint64_t kernel_pml4_physical() {
+    return reinterpret_cast<uint64_t>(boot_pml4) - KERNEL_VIRTUAL_BASE;
+}
 
 lib::ErrorOr<uint64_t*> find_entry(uint64_t pml4_physical, uint64_t virtual_address, bool create) {
     auto* table = static_cast<uint64_t*>(physical_to_virtual(pml4_physical));

@@ -27,7 +27,9 @@ lib::SpinlockProtected<PhysicalMemory> memory(lib::LockRank::physical_memory);
 alignas(4096) uint64_t physmap_pdpt[512];
 alignas(4096) uint64_t physmap_directories[physmap_size >> 30][512];
 
-uint64_t image_physical(const void* symbol) { return reinterpret_cast<uint64_t>(symbol) - KERNEL_VIRTUAL_BASE; }
+uint64_t image_physical(const void* symbol) {
+    return reinterpret_cast<uint64_t>(symbol) - KERNEL_VIRTUAL_BASE;
+}
 
 void build_physmap(uint64_t top) {
     uint64_t gigabytes = lib::min<uint64_t>((top + (1ull << 30) - 1) >> 30, physmap_size >> 30);
@@ -37,8 +39,8 @@ void build_physmap(uint64_t top) {
             // Memory-mapped devices live in the top of the first 4 GiB; map
             // them uncached so the LAPIC and friends behave.
             uint64_t cache = physical >= 0xC0000000ull && physical < 0x100000000ull ? page_cache_disable : 0;
-            physmap_directories[g][i] = physical | page_present | page_writable | page_huge | page_global |
-                                        page_no_execute | cache;
+            physmap_directories[g][i] =
+                physical | page_present | page_writable | page_huge | page_global | page_no_execute | cache;
         }
         physmap_pdpt[g] = image_physical(physmap_directories[g]) | page_present | page_writable;
     }
@@ -105,7 +107,9 @@ void init_physical_memory(const boot::BootInfo& info) {
     console::log("mm: %lu MiB of RAM, %lu frames free\n", top >> 20, free_frame_count());
 }
 
-lib::ErrorOr<uint64_t> allocate_frame() { return allocate_contiguous_frames(1); }
+lib::ErrorOr<uint64_t> allocate_frame() {
+    return allocate_contiguous_frames(1);
+}
 
 lib::ErrorOr<uint64_t> allocate_contiguous_frames(uint64_t count) {
     auto frame = memory.with([&](PhysicalMemory& m) -> lib::ErrorOr<uint64_t> {

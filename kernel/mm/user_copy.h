@@ -17,10 +17,12 @@ lib::Status zero_user(uint64_t user_destination, size_t length);
 // gives Error::name_too_long. Returns its length.
 lib::ErrorOr<size_t> copy_string_from_user(char* destination, uint64_t user_source, size_t capacity);
 
-template <typename T> lib::Status copy_value_to_user(uint64_t destination, const T& value) {
+template <typename T>
+lib::Status copy_value_to_user(uint64_t destination, const T& value) {
     return copy_to_user(destination, &value, sizeof(T));
 }
-template <typename T> lib::Status copy_value_from_user(T& value, uint64_t source) {
+template <typename T>
+lib::Status copy_value_from_user(T& value, uint64_t source) {
     return copy_from_user(&value, source, sizeof(T));
 }
 

@@ -4,11 +4,21 @@
 
 namespace object {
 
-lib::ErrorOr<size_t> File::read(uint64_t, size_t) { return lib::Error::bad_descriptor; }
-lib::ErrorOr<size_t> File::write(uint64_t, size_t) { return lib::Error::bad_descriptor; }
-lib::ErrorOr<uint64_t> File::seek(int64_t, int) { return lib::Error::illegal_seek; }
-lib::ErrorOr<size_t> File::read_directory(uint64_t, size_t) { return lib::Error::not_directory; }
-lib::ErrorOr<uint64_t> File::control(uint64_t, uint64_t) { return lib::Error::not_tty; }
+lib::ErrorOr<size_t> File::read(uint64_t, size_t) {
+    return lib::Error::bad_descriptor;
+}
+lib::ErrorOr<size_t> File::write(uint64_t, size_t) {
+    return lib::Error::bad_descriptor;
+}
+lib::ErrorOr<uint64_t> File::seek(int64_t, int) {
+    return lib::Error::illegal_seek;
+}
+lib::ErrorOr<size_t> File::read_directory(uint64_t, size_t) {
+    return lib::Error::not_directory;
+}
+lib::ErrorOr<uint64_t> File::control(uint64_t, uint64_t) {
+    return lib::Error::not_tty;
+}
 
 void File::release() {
     if (__atomic_sub_fetch(&references_, 1, __ATOMIC_ACQ_REL) == 0) lib::destroy(this);

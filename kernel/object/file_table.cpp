@@ -2,7 +2,9 @@
 
 namespace object {
 
-FileTable::~FileTable() { close_all(); }
+FileTable::~FileTable() {
+    close_all();
+}
 
 lib::ErrorOr<int> FileTable::install(File* file, bool close_on_exec, int lowest) {
     if (lowest < 0 || lowest >= max_descriptors) return lib::Error::invalid_argument;

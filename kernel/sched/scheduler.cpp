@@ -84,7 +84,9 @@ void wake_thread(Thread* thread, bool timed_out) {
 
 }  // namespace
 
-PerCpu& this_cpu() { return cpu; }
+PerCpu& this_cpu() {
+    return cpu;
+}
 
 void init_per_cpu() {
     arch::write_msr(arch::msr_gs_base, reinterpret_cast<uint64_t>(&cpu));
@@ -101,7 +103,9 @@ void init_scheduler() {
     asm volatile("fxsave %0" : "=m"(*reinterpret_cast<uint8_t(*)[512]>(idle_thread.fpu_state)));
 }
 
-Thread* current_thread() { return cpu.current; }
+Thread* current_thread() {
+    return cpu.current;
+}
 
 mm::AddressSpace* current_address_space() {
     Thread* thread = cpu.current;
@@ -236,4 +240,6 @@ void thread_started() {
 }  // namespace sched
 
 // A new thread's first code (context_switch.S), before trap_return.
-extern "C" void thread_started() { sched::thread_started(); }
+extern "C" void thread_started() {
+    sched::thread_started();
+}

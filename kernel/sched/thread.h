@@ -19,11 +19,11 @@ struct Process;
 enum class ThreadState { runnable, blocked, dead };
 
 struct Thread {
-    uint64_t saved_rsp = 0;  // while switched out (context_switch.S)
+    uint64_t saved_rsp = 0;     // while switched out (context_switch.S)
     uint64_t kernel_stack = 0;  // physical base of the stack frames
     uint64_t kernel_stack_top = 0;
     uint64_t fs_base = 0;
-    uint64_t gs_base = 0;  // the user's, in KERNEL_GS_BASE while in the kernel
+    uint64_t gs_base = 0;                // the user's, in KERNEL_GS_BASE while in the kernel
     alignas(16) uint8_t fpu_state[512];  // fxsave image
     int tid = 0;
     Process* process = nullptr;  // null for kernel threads

@@ -36,22 +36,30 @@ inline uint64_t read_cr3() {
     return value;
 }
 
-inline void write_cr3(uint64_t value) { asm volatile("mov %0, %%cr3" : : "r"(value) : "memory"); }
+inline void write_cr3(uint64_t value) {
+    asm volatile("mov %0, %%cr3" : : "r"(value) : "memory");
+}
 
 inline uint64_t read_cr0() {
     uint64_t value;
     asm volatile("mov %%cr0, %0" : "=r"(value));
     return value;
 }
-inline void write_cr0(uint64_t value) { asm volatile("mov %0, %%cr0" : : "r"(value)); }
+inline void write_cr0(uint64_t value) {
+    asm volatile("mov %0, %%cr0" : : "r"(value));
+}
 inline uint64_t read_cr4() {
     uint64_t value;
     asm volatile("mov %%cr4, %0" : "=r"(value));
     return value;
 }
-inline void write_cr4(uint64_t value) { asm volatile("mov %0, %%cr4" : : "r"(value)); }
+inline void write_cr4(uint64_t value) {
+    asm volatile("mov %0, %%cr4" : : "r"(value));
+}
 
-inline void invalidate_page(uint64_t address) { asm volatile("invlpg (%0)" : : "r"(address) : "memory"); }
+inline void invalidate_page(uint64_t address) {
+    asm volatile("invlpg (%0)" : : "r"(address) : "memory");
+}
 
 inline uint64_t read_tsc() {
     uint32_t low, high;
@@ -68,8 +76,12 @@ inline CpuidResult cpuid(uint32_t leaf, uint32_t subleaf = 0) {
     return r;
 }
 
-inline void enable_interrupts() { asm volatile("sti" : : : "memory"); }
-inline void disable_interrupts() { asm volatile("cli" : : : "memory"); }
+inline void enable_interrupts() {
+    asm volatile("sti" : : : "memory");
+}
+inline void disable_interrupts() {
+    asm volatile("cli" : : : "memory");
+}
 inline bool interrupts_enabled() {
     uint64_t flags;
     asm volatile("pushfq; popq %0" : "=r"(flags));
@@ -77,6 +89,8 @@ inline bool interrupts_enabled() {
 }
 // Enables interrupts and halts in one step, so a wakeup interrupt between
 // the two cannot be lost (sti delays interrupts by one instruction).
-inline void wait_for_interrupt() { asm volatile("sti; hlt" : : : "memory"); }
+inline void wait_for_interrupt() {
+    asm volatile("sti; hlt" : : : "memory");
+}
 
 }  // namespace arch

@@ -12,23 +12,56 @@ extern "C" char user_copy_begin[], user_copy_end[], user_copy_fault[];
 namespace arch {
 namespace {
 
-const char* const names[32] = {
-    "divide error", "debug", "non-maskable interrupt", "breakpoint", "overflow", "bound range exceeded",
-    "invalid opcode", "device not available", "double fault", "coprocessor segment overrun", "invalid TSS",
-    "segment not present", "stack-segment fault", "general protection fault", "page fault", "reserved",
-    "x87 floating-point error", "alignment check", "machine check", "SIMD floating-point error",
-    "virtualization exception", "control protection exception", "reserved", "reserved", "reserved", "reserved",
-    "reserved", "reserved", "hypervisor injection", "VMM communication", "security exception", "reserved"};
+const char* const names[32] = {"divide error",
+                               "debug",
+                               "non-maskable interrupt",
+                               "breakpoint",
+                               "overflow",
+                               "bound range exceeded",
+                               "invalid opcode",
+                               "device not available",
+                               "double fault",
+                               "coprocessor segment overrun",
+                               "invalid TSS",
+                               "segment not present",
+                               "stack-segment fault",
+                               "general protection fault",
+                               "page fault",
+                               "reserved",
+                               "x87 floating-point error",
+                               "alignment check",
+                               "machine check",
+                               "SIMD floating-point error",
+                               "virtualization exception",
+                               "control protection exception",
+                               "reserved",
+                               "reserved",
+                               "reserved",
+                               "reserved",
+                               "reserved",
+                               "reserved",
+                               "hypervisor injection",
+                               "VMM communication",
+                               "security exception",
+                               "reserved"};
 
 constexpr int sigill = 4, sigtrap = 5, sigbus = 7, sigfpe = 8, sigsegv = 11;
 
 int signal_for(uint64_t vector) {
     switch (vector) {
-    case 0: case 16: case 19: return sigfpe;
-    case 1: case 3: return sigtrap;
-    case 6: return sigill;
-    case 17: return sigbus;
-    default: return sigsegv;
+        case 0:
+        case 16:
+        case 19:
+            return sigfpe;
+        case 1:
+        case 3:
+            return sigtrap;
+        case 6:
+            return sigill;
+        case 17:
+            return sigbus;
+        default:
+            return sigsegv;
     }
 }
 
@@ -54,8 +87,7 @@ void print_trap_report(const TrapFrame& f) {
     console::log("  rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n", f.rsi, f.rdi, f.rbp, f.rsp);
     console::log("  r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n", f.r8, f.r9, f.r10, f.r11);
     console::log("  r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n", f.r12, f.r13, f.r14, f.r15);
-    console::log("  cs %lx ss %lx rflags %016lx cr2 %016lx cr3 %016lx\n", f.cs, f.ss, f.rflags, read_cr2(),
-                 read_cr3());
+    console::log("  cs %lx ss %lx rflags %016lx cr2 %016lx cr3 %016lx\n", f.cs, f.ss, f.rflags, read_cr2(), read_cr3());
     if (!f.from_user()) console::print_backtrace(f.rbp);
 }
 

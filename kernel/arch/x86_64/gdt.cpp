@@ -30,10 +30,10 @@ uint64_t gdt[7];
 
 void init_gdt() {
     gdt[0] = 0;
-    gdt[1] = 0x00AF9A000000FFFF;  // kernel code: 64-bit, DPL 0
-    gdt[2] = 0x00CF92000000FFFF;  // kernel data
-    gdt[3] = 0x00CFF2000000FFFF;  // user data: DPL 3
-    gdt[4] = 0x00AFFA000000FFFF;  // user code: 64-bit, DPL 3
+    gdt[1] = 0x00AF9A000000FFFF;    // kernel code: 64-bit, DPL 0
+    gdt[2] = 0x00CF92000000FFFF;    // kernel data
+    gdt[3] = 0x00CFF2000000FFFF;    // user data: DPL 3
+    gdt[4] = 0x00AFFA000000FFFF;    // user code: 64-bit, DPL 3
     tss.io_map_base = sizeof(Tss);  // no I/O permission bitmap
     tss.ist[ist_double_fault - 1] = reinterpret_cast<uint64_t>(double_fault_stack + sizeof double_fault_stack);
     tss.ist[ist_nmi - 1] = reinterpret_cast<uint64_t>(nmi_stack + sizeof nmi_stack);
@@ -57,11 +57,12 @@ void init_gdt() {
         "movw %%ax, %%ss\n"
         "ltr %3\n"
         :
-        : "m"(pointer), "i"(static_cast<uint64_t>(kernel_code_selector)), "i"(kernel_data_selector),
-          "r"(tss_selector)
+        : "m"(pointer), "i"(static_cast<uint64_t>(kernel_code_selector)), "i"(kernel_data_selector), "r"(tss_selector)
         : "rax", "memory");
 }
 
-void set_kernel_stack(uint64_t top) { tss.rsp[0] = top; }
+void set_kernel_stack(uint64_t top) {
+    tss.rsp[0] = top;
+}
 
 }  // namespace arch

@@ -24,7 +24,7 @@ struct [[gnu::packed]] IdtPointer {
     uint64_t base;
 };
 
-constexpr int stub_size = 16;  // each stub is .align 16 in interrupts.S
+constexpr int stub_size = 16;             // each stub is .align 16 in interrupts.S
 constexpr uint8_t interrupt_gate = 0x8E;  // present, DPL 0, clears IF
 
 Gate idt[256];
@@ -32,8 +32,13 @@ IrqHandler irq_handlers[256];
 
 void set_gate(int vector, int ist) {
     uint64_t address = reinterpret_cast<uint64_t>(trap_stubs) + vector * stub_size;
-    idt[vector] = Gate{static_cast<uint16_t>(address), kernel_code_selector, static_cast<uint8_t>(ist),
-                       interrupt_gate, static_cast<uint16_t>(address >> 16), static_cast<uint32_t>(address >> 32), 0};
+    idt[vector] = Gate{static_cast<uint16_t>(address),
+                       kernel_code_selector,
+                       static_cast<uint8_t>(ist),
+                       interrupt_gate,
+                       static_cast<uint16_t>(address >> 16),
+                       static_cast<uint32_t>(address >> 32),
+                       0};
 }
 
 // The legacy PICs would deliver IRQs 0-15 on vectors 8-15, which collide
@@ -62,7 +67,9 @@ void init_idt() {
     asm volatile("lidt %0" : : "m"(pointer));
 }
 
-void set_irq_handler(uint8_t vector, IrqHandler handler) { irq_handlers[vector] = handler; }
+void set_irq_handler(uint8_t vector, IrqHandler handler) {
+    irq_handlers[vector] = handler;
+}
 
 }  // namespace arch
 

@@ -4,7 +4,9 @@
 
 namespace arch {
 
-inline void outb(uint16_t port, uint8_t value) { asm volatile("outb %0, %1" : : "a"(value), "Nd"(port)); }
+inline void outb(uint16_t port, uint8_t value) {
+    asm volatile("outb %0, %1" : : "a"(value), "Nd"(port));
+}
 
 inline uint8_t inb(uint16_t port) {
     uint8_t value;
@@ -12,7 +14,9 @@ inline uint8_t inb(uint16_t port) {
     return value;
 }
 
-inline void outl(uint16_t port, uint32_t value) { asm volatile("outl %0, %1" : : "a"(value), "Nd"(port)); }
+inline void outl(uint16_t port, uint32_t value) {
+    asm volatile("outl %0, %1" : : "a"(value), "Nd"(port));
+}
 
 [[noreturn]] inline void halt_forever() {
     for (;;) asm volatile("cli; hlt");

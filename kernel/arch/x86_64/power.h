@@ -12,6 +12,8 @@ namespace arch {
 // QEMU's exit code is 8 bits and isa-debug-exit spends one of them, so a
 // guest can report 0..127. Larger statuses saturate at 127 (the log line
 // before the exit always shows the real value).
-constexpr uint8_t saturated_exit_status(unsigned long status) { return status > 127 ? 127 : static_cast<uint8_t>(status); }
+constexpr uint8_t saturated_exit_status(unsigned long status) {
+    return status > 127 ? 127 : static_cast<uint8_t>(status);
+}
 
 }  // namespace arch

@@ -21,18 +21,24 @@ bool use_tsc_deadline = false;
 uint64_t tsc_period = 0;
 uint64_t next_deadline = 0;
 
-uint32_t apic_read(uint32_t reg) { return apic[reg / 4]; }
-void apic_write(uint32_t reg, uint32_t value) { apic[reg / 4] = value; }
+uint32_t apic_read(uint32_t reg) {
+    return apic[reg / 4];
+}
+void apic_write(uint32_t reg, uint32_t value) {
+    apic[reg / 4] = value;
+}
 
 // Starts PIT channel 2 counting down `ticks` with the speaker gate, then
 // returns; pit_done() says when it reached zero.
 void pit_start(uint16_t ticks) {
     outb(0x61, (inb(0x61) & ~0x02) | 0x01);  // gate on, speaker off
-    outb(0x43, 0xB0);                         // channel 2, lobyte/hibyte, mode 0
+    outb(0x43, 0xB0);                        // channel 2, lobyte/hibyte, mode 0
     outb(0x42, ticks & 0xFF);
     outb(0x42, ticks >> 8);
 }
-bool pit_done() { return (inb(0x61) & 0x20) != 0; }
+bool pit_done() {
+    return (inb(0x61) & 0x20) != 0;
+}
 
 uint8_t cmos(uint8_t reg) {
     outb(0x70, reg);
@@ -46,7 +52,7 @@ TimerCalibration init_timer(uint32_t hz) {
     write_msr(msr_apic_base, base | (1u << 11));  // enable
     apic = static_cast<volatile uint32_t*>(mm::physical_to_virtual(base & 0xFFFFF000));
     apic_write(apic_spurious, 0x100 | spurious_vector);
-    apic_write(apic_timer_divide, 0x3);  // divide by 16
+    apic_write(apic_timer_divide, 0x3);    // divide by 16
     apic_write(apic_lvt_timer, 1u << 16);  // masked while calibrating
 
     // 10 ms of PIT against both the TSC and the APIC counter. The PIT gate
@@ -81,7 +87,9 @@ TimerCalibration init_timer(uint32_t hz) {
     return calibration;
 }
 
-void acknowledge_interrupt() { apic_write(apic_eoi, 0); }
+void acknowledge_interrupt() {
+    apic_write(apic_eoi, 0);
+}
 
 void rearm_timer() {
     if (!use_tsc_deadline) return;

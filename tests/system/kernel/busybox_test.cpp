@@ -35,8 +35,10 @@ TEST(KernelBusybox, CatOfAMissingFileFails) {
 TEST(KernelBusybox, LsLongListsTheRoot) {
     std::string log = run_busybox("ls -l /", 0);
     for (const char* name : {"bin", "dev", "etc", "home", "sbin"}) {
-        EXPECT_TRUE(std::regex_search(log, std::regex(std::string("\ndrwxr-xr-x +[0-9]+ 0 +0 +[0-9]+ .* ") + name + "\n")))
-            << name << "\n" << log;
+        EXPECT_TRUE(
+            std::regex_search(log, std::regex(std::string("\ndrwxr-xr-x +[0-9]+ 0 +0 +[0-9]+ .* ") + name + "\n")))
+            << name << "\n"
+            << log;
     }
 }
 
@@ -48,7 +50,8 @@ TEST(KernelBusybox, LsLongShowsFileSizes) {
 
 TEST(KernelBusybox, UnameDescribesTessera) {
     std::string log = run_busybox("uname -a", 0);
-    EXPECT_TRUE(std::regex_search(log, std::regex("\nTessera tessera 6\\.1\\.0-tessera #1 build [0-9a-f]{12} x86_64 GNU/Linux\n")))
+    EXPECT_TRUE(std::regex_search(
+        log, std::regex("\nTessera tessera 6\\.1\\.0-tessera #1 build [0-9a-f]{12} x86_64 GNU/Linux\n")))
         << log;
 }
 
@@ -76,7 +79,8 @@ TEST(KernelBusybox, FreesEveryFrameWhenInitExits) {
 
 TEST(KernelBusybox, BootTimelineReachesTheFirstUserInstruction) {
     std::string log = run_busybox("true", 0);
-    EXPECT_TRUE(std::regex_search(log, std::regex("boot: [0-9]+\\.[0-9]{3} ms from kernel entry to the first user instruction\n")))
+    EXPECT_TRUE(std::regex_search(
+        log, std::regex("boot: [0-9]+\\.[0-9]{3} ms from kernel entry to the first user instruction\n")))
         << log;
 }
 

@@ -18,7 +18,9 @@ TEST(KernelFaults, PageFaultPrintsReportWithSymbolizedBacktrace) {
     EXPECT_NE(log.find("panic: page fault (vector 14) error code 0x0 in kernel mode"), std::string::npos) << log;
     EXPECT_NE(log.find("faulting address (cr2) 0xffffa00000000010: page not present on read"), std::string::npos)
         << log;
-    EXPECT_TRUE(std::regex_search(log, std::regex("rip ffffffff[0-9a-f]{8} \\(anonymous namespace\\)::crash_with_page_fault\\(\\)\\+0x[0-9a-f]+")))
+    EXPECT_TRUE(std::regex_search(
+        log,
+        std::regex("rip ffffffff[0-9a-f]{8} \\(anonymous namespace\\)::crash_with_page_fault\\(\\)\\+0x[0-9a-f]+")))
         << log;
     EXPECT_TRUE(std::regex_search(log, std::regex("rax [0-9a-f]{16} rbx [0-9a-f]{16}"))) << log;
     EXPECT_TRUE(std::regex_search(log, std::regex("#[0-9] ffffffff[0-9a-f]{8} run_requested_self_tests"))) << log;

@@ -5,7 +5,9 @@
 
 namespace tessera::system_test {
 
-std::string ramdisk_path(const std::string& name) { return std::string(TESSERA_TEST_RAMDISKS) + "/" + name + ".cpio"; }
+std::string ramdisk_path(const std::string& name) {
+    return std::string(TESSERA_TEST_RAMDISKS) + "/" + name + ".cpio";
+}
 
 qemu::Options kernel_test_options(const std::string& append, const std::string& ramdisk) {
     qemu::Options options = kernel_options(append);

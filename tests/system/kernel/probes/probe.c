@@ -53,7 +53,9 @@ static int equal(const char* a, const char* b) {
     return *a == *b;
 }
 
-struct timespec_ { long seconds, nanoseconds; };
+struct timespec_ {
+    long seconds, nanoseconds;
+};
 
 static long now_ns(void) {
     struct timespec_ t;
@@ -67,9 +69,9 @@ static int futex_checks(void) {
     long before = now_ns();
     long result = syscall6(SYS_futex, (long)&word, 0 /* FUTEX_WAIT */, 5, (long)&timeout, 0, 0);
     long waited = now_ns() - before;
-    if (result != -110) return 1;                 /* ETIMEDOUT */
-    if (waited < 50 * 1000000L) return 2;         /* slept at least the timeout */
-    if (waited > 2000 * 1000000L) return 3;       /* and was woken by the timer */
+    if (result != -110) return 1;                                                      /* ETIMEDOUT */
+    if (waited < 50 * 1000000L) return 2;                                              /* slept at least the timeout */
+    if (waited > 2000 * 1000000L) return 3;                                            /* and was woken by the timer */
     if (syscall6(SYS_futex, (long)&word, 0, 6, (long)&timeout, 0, 0) != -11) return 4; /* EAGAIN */
     if (syscall6(SYS_futex, (long)&word, 1 /* FUTEX_WAKE */, 1, 0, 0, 0) != 0) return 5;
     if (syscall6(SYS_futex, (long)&word + 1, 0, 5, 0, 0, 0) != -22) return 6; /* EINVAL: unaligned */
@@ -128,9 +130,10 @@ void probe_main(long* stack) {
     finish(102);
 }
 
-__asm__(".global _start\n"
-        "_start:\n"
-        "    movq %rsp, %rdi\n"
-        "    andq $-16, %rsp\n"
-        "    call probe_main\n"
-        "    hlt\n");
+__asm__(
+    ".global _start\n"
+    "_start:\n"
+    "    movq %rsp, %rdi\n"
+    "    andq $-16, %rsp\n"
+    "    call probe_main\n"
+    "    hlt\n");

@@ -30,6 +30,7 @@ struct Options {
     int refresh_ms = 16;
     int client_memory_mb = 256;
     std::string keyboard_layout = "us";
+    int max_client_objects = 65536;
 };
 
 void usage(FILE* out) {
@@ -45,6 +46,7 @@ void usage(FILE* out) {
                  "  --refresh-ms N    display refresh period (default 16)\n"
                  "  --client-memory-mb N  surface memory one client may use (default 256)\n"
                  "  --keyboard-layout L   XKB layout (default us; or $TESSERA_KEYBOARD_LAYOUT)\n"
+                 "  --max-client-objects N  protocol objects one client may hold (default 65536)\n"
                  "  --resources DIR   theme and cursors (default: the source tree's resources/)\n");
 }
 
@@ -66,6 +68,9 @@ bool parse(int argc, char** argv, Options* o) {
             o->control_path = v;
         } else if (a == "--resources" && (v = value())) {
             o->resources = v;
+        } else if (a == "--max-client-objects" && (v = value())) {
+            o->max_client_objects = std::atoi(v);
+            if (o->max_client_objects < 64) return false;
         } else if (a == "--keyboard-layout" && (v = value())) {
             o->keyboard_layout = v;
         } else if (a == "--client-memory-mb" && (v = value())) {
@@ -124,6 +129,7 @@ int main(int argc, char** argv) {
 
     Server server(display);
     server.set_client_image_budget(int64_t(options.client_memory_mb) << 20);
+    server.set_client_object_limit(options.max_client_objects);
     if (const char* layout = std::getenv("TESSERA_KEYBOARD_LAYOUT");
         layout && *layout && options.keyboard_layout == "us")
         options.keyboard_layout = layout;

@@ -10,7 +10,49 @@
 
 namespace tessera::ui {
 
+// Counts one client's objects. Counting every resource exactly would need a
+// destroy listener per object; instead every 256th creation walks the
+// client's objects, which keeps the check amortised O(1).
+struct Server::ClientWatch {
+    Server* server;
+    wl_client* client;
+    int created_since_check = 0;
+    wl_listener resource_created{};
+    wl_listener destroyed{};
+};
+
+void Server::on_client_created(wl_listener* listener, void* data) {
+    Server* self = wl_container_of(listener, self, client_created_);
+    auto* client = static_cast<wl_client*>(data);
+    auto* watch = new ClientWatch{self, client};
+    watch->resource_created.notify = [](wl_listener* l, void*) {
+        ClientWatch* w = wl_container_of(l, w, resource_created);
+        if (++w->created_since_check < 256) return;
+        w->created_since_check = 0;
+        int count = 0;
+        wl_client_for_each_resource(
+            w->client,
+            [](wl_resource*, void* n) {
+                ++*static_cast<int*>(n);
+                return WL_ITERATOR_CONTINUE;
+            },
+            &count);
+        if (count > w->server->client_object_limit_)
+            wl_client_post_implementation_error(w->client, "more than %d objects", w->server->client_object_limit_);
+    };
+    watch->destroyed.notify = [](wl_listener* l, void*) {
+        ClientWatch* w = wl_container_of(l, w, destroyed);
+        wl_list_remove(&w->resource_created.link);
+        wl_list_remove(&w->destroyed.link);
+        delete w;
+    };
+    wl_client_add_resource_created_listener(client, &watch->resource_created);
+    wl_client_add_destroy_listener(client, &watch->destroyed);
+}
+
 Server::Server(wl_display* wayland_display) : display_(wayland_display) {
+    client_created_.notify = &Server::on_client_created;
+    wl_display_add_client_created_listener(display_, &client_created_);
     wl_display_init_shm(display_);  // ARGB8888 and XRGB8888
     Surface::create_global(*this);
     create_subcompositor_global(*this);
@@ -28,6 +70,7 @@ Server::~Server() {
     // Clients (and with them every surface and window) go before the
     // objects they report to.
     wl_display_destroy_clients(display_);
+    wl_list_remove(&client_created_.link);
     wm_.set_change_listener(nullptr);
     compositor_.reset();
 }

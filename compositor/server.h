@@ -64,6 +64,11 @@ public:
     // with nothing charged, when the budget would be exceeded.
     bool charge_image_bytes(wl_client* client, int64_t bytes);
 
+    // At most this many protocol objects per client: past it the client is
+    // disconnected (a flood of wl_region or wl_surface objects would
+    // otherwise grow uiserver without bound).
+    void set_client_object_limit(int limit) { client_object_limit_ = limit; }
+
     // Runs the loop until stop() (or forever).
     void run();
     void stop() { running_ = false; }
@@ -81,6 +86,10 @@ private:
     std::function<void(Point)> cursor_listener_;
     std::vector<wl_resource*> output_resources_;
     int64_t client_image_budget_ = int64_t(256) << 20;
+    int client_object_limit_ = 65536;
+    struct ClientWatch;
+    static void on_client_created(wl_listener* listener, void* data);
+    wl_listener client_created_{};
     std::unordered_map<wl_client*, int64_t> client_image_bytes_;
     bool running_ = true;
 };

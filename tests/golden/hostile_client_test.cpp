@@ -317,3 +317,20 @@ TEST(Hostile, ExtremePositionsAndOffsets) {
     ASSERT_TRUE(session.ok_command("minimize " + std::to_string(session.windows().back().id)));
     survivor.check_windows_ignoring_minimized(session);
 }
+
+TEST(Hostile, ObjectFloodIsCapped) {
+    Session session(640, 480, {"--max-client-objects", "2000"});
+    ASSERT_TRUE(session.ok());
+    Survivor survivor(session);
+    long before = rss_kib(session.server_pid());
+    TestClient bad(session.socket_path());
+    ASSERT_TRUE(bad.ok());
+    for (int i = 0; i < 100000 && !bad.disconnected(); ++i) {
+        wl_compositor_create_region(bad.compositor());
+        if (i % 100 == 0 && !flush_all(bad)) break;
+    }
+    EXPECT_TRUE(wait_disconnected(bad));
+    long after = rss_kib(session.server_pid());
+    EXPECT_LT(after - before, 16 * 1024) << "uiserver grew from " << before << " to " << after << " KiB";
+    survivor.check(session);
+}

@@ -35,7 +35,11 @@ void Cursor::show_surface(const Surface& surface, Point hotspot) {
         hide();
         return;
     }
-    int w = std::min(surface.size().width, kMaxCursor), h = std::min(surface.size().height, kMaxCursor);
+    // FIXME: a scaled cursor surface is shown at its buffer's size.
+    int scale = surface.buffer_scale();
+    hotspot = {hotspot.x * scale, hotspot.y * scale};
+    int w = std::min(pixman_image_get_width(source), kMaxCursor);
+    int h = std::min(pixman_image_get_height(source), kMaxCursor);
     bool opaque = pixman_image_get_format(source) == PIXMAN_x8r8g8b8;
     const uint32_t* data = pixman_image_get_data(source);
     int stride = pixman_image_get_stride(source) / 4;

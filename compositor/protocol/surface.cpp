@@ -14,6 +14,8 @@ namespace {
 
 // Buffers past this size are refused: the copy would be at least 256 MiB.
 constexpr int32_t kMaxBufferDimension = 8192;
+// A buffer scale past this is refused (no output is that dense).
+constexpr int32_t kMaxBufferScale = 8;
 // Pending damage beyond this many rectangles collapses to its bounding box,
 // so a flood of damage requests cannot grow the region without bound.
 constexpr int kMaxPendingDamageRects = 64;
@@ -161,6 +163,13 @@ void Surface::State::move_into(State& to) {
         set_buffer(nullptr);
     }
     to.damage.unite(damage);
+    to.buffer_damage.unite(buffer_damage);
+    if (to.buffer_damage.rect_count() > kMaxPendingDamageRects) to.buffer_damage = Region(to.buffer_damage.extents());
+    buffer_damage.clear();
+    if (scale) {
+        to.scale = scale;
+        scale.reset();
+    }
     if (to.damage.rect_count() > kMaxPendingDamageRects) to.damage = Region(to.damage.extents());
     damage.clear();
     if (opaque) {
@@ -186,7 +195,7 @@ Surface::~Surface() {
     if (role_object_) role_object_->surface_destroyed();
     server_.surface_destroyed(*this);
     if (image_) {
-        server_.charge_image_bytes(client(), -int64_t(size_.width) * size_.height * 4);
+        server_.charge_image_bytes(client(), -int64_t(buffer_size_.width) * buffer_size_.height * 4);
         pixman_image_unref(image_);
     }
 }
@@ -227,15 +236,17 @@ void Surface::attach(wl_resource* buffer, int32_t, int32_t) {
 }
 
 void Surface::damage_surface(const Rect& r) {
-    // Scale and transform are always 1 and normal: surface and buffer
-    // coordinates coincide. Clamp so absurd values cannot overflow.
+    // Clamp so absurd values cannot overflow later arithmetic.
     Rect clamped = r.intersected(Rect{0, 0, kMaxBufferDimension, kMaxBufferDimension});
     pending_.damage.unite(clamped);
     if (pending_.damage.rect_count() > kMaxPendingDamageRects) pending_.damage = Region(pending_.damage.extents());
 }
 
 void Surface::damage_buffer(const Rect& r) {
-    damage_surface(r);
+    Rect clamped = r.intersected(Rect{0, 0, kMaxBufferDimension, kMaxBufferDimension});
+    pending_.buffer_damage.unite(clamped);
+    if (pending_.buffer_damage.rect_count() > kMaxPendingDamageRects)
+        pending_.buffer_damage = Region(pending_.buffer_damage.extents());
 }
 
 void Surface::frame(uint32_t callback_id) {
@@ -263,18 +274,25 @@ void Surface::set_input_region(wl_resource* region) {
 }
 
 void Surface::set_buffer_scale(int32_t scale) {
-    if (scale < 1) wl_resource_post_error(resource_, WL_SURFACE_ERROR_INVALID_SCALE, "buffer scale %d", scale);
-    // FIXME: scales above 1 are accepted but drawn at 1.
+    if (scale < 1 || scale > kMaxBufferScale) {
+        wl_resource_post_error(resource_, WL_SURFACE_ERROR_INVALID_SCALE, "buffer scale %d", scale);
+        return;
+    }
+    pending_.scale = scale;
 }
 
-bool Surface::apply_buffer(wl_resource* buffer, Region& damage) {
+// Copies the damaged part (buffer coordinates) of `buffer` into the
+// surface's image, reallocating it when the size or format changed (then
+// `replaced` is set). A null buffer drops the image.
+bool Surface::apply_buffer(wl_resource* buffer, Region& buffer_damage, bool* replaced) {
+    *replaced = false;
     if (!buffer) {
         if (image_) {
-            damage = Region(Rect{0, 0, size_.width, size_.height});
-            server_.charge_image_bytes(client(), -int64_t(size_.width) * size_.height * 4);
+            server_.charge_image_bytes(client(), -int64_t(buffer_size_.width) * buffer_size_.height * 4);
             pixman_image_unref(image_);
             image_ = nullptr;
-            size_ = {};
+            buffer_size_ = {};
+            *replaced = true;
         }
         return true;
     }
@@ -291,8 +309,8 @@ bool Surface::apply_buffer(wl_resource* buffer, Region& damage) {
         return false;
     }
     pixman_format_code_t pixman_format = format == WL_SHM_FORMAT_ARGB8888 ? PIXMAN_a8r8g8b8 : PIXMAN_x8r8g8b8;
-    if (!image_ || size_.width != width || size_.height != height || format_ != format) {
-        int64_t old_bytes = image_ ? int64_t(size_.width) * size_.height * 4 : 0;
+    if (!image_ || buffer_size_.width != width || buffer_size_.height != height || format_ != format) {
+        int64_t old_bytes = image_ ? int64_t(buffer_size_.width) * buffer_size_.height * 4 : 0;
         int64_t new_bytes = int64_t(width) * height * 4;
         if (!server_.charge_image_bytes(client(), new_bytes - old_bytes)) {
             wl_client_post_implementation_error(client(), "surfaces use more memory than this client's budget");
@@ -306,12 +324,13 @@ bool Surface::apply_buffer(wl_resource* buffer, Region& damage) {
         }
         if (image_) pixman_image_unref(image_);
         image_ = image;
-        size_ = {width, height};
+        buffer_size_ = {width, height};
         format_ = format;
-        damage = Region(Rect{0, 0, width, height});
+        buffer_damage = Region(Rect{0, 0, width, height});
+        *replaced = true;
     }
-    damage.intersect(Rect{0, 0, width, height});
-    if (!damage.empty()) {
+    buffer_damage.intersect(Rect{0, 0, width, height});
+    if (!buffer_damage.empty()) {
         // A client may shrink its pool under us: begin/end_access turn the
         // SIGBUS into zero pages and an error for that client only.
         wl_shm_buffer_begin_access(shm);
@@ -319,7 +338,7 @@ bool Surface::apply_buffer(wl_resource* buffer, Region& damage) {
             pixman_image_create_bits(pixman_format, width, height, static_cast<uint32_t*>(wl_shm_buffer_get_data(shm)),
                                      wl_shm_buffer_get_stride(shm));
         if (source) {
-            for (const Rect& r : damage.rects())
+            for (const Rect& r : buffer_damage.rects())
                 pixman_image_composite32(PIXMAN_OP_SRC, source, nullptr, image_, r.x, r.y, 0, 0, r.x, r.y, r.width,
                                          r.height);
             pixman_image_unref(source);
@@ -329,6 +348,27 @@ bool Surface::apply_buffer(wl_resource* buffer, Region& damage) {
     wl_buffer_send_release(buffer);
     return true;
 }
+
+namespace {
+
+Region scaled_up(const Region& r, int32_t scale) {
+    Region out;
+    for (const Rect& b : r.rects()) out.unite(Rect{b.x * scale, b.y * scale, b.width * scale, b.height * scale});
+    return out;
+}
+
+// Buffer damage in surface coordinates, rounded outwards.
+Region scaled_down(const Region& r, int32_t scale) {
+    Region out;
+    for (const Rect& b : r.rects()) {
+        int32_t x0 = b.x / scale, y0 = b.y / scale;
+        int32_t x1 = (b.right() + scale - 1) / scale, y1 = (b.bottom() + scale - 1) / scale;
+        out.unite(Rect{x0, y0, x1 - x0, y1 - y0});
+    }
+    return out;
+}
+
+}  // namespace
 
 void Surface::commit() {
     if (role_object_ && role_object_->synchronized()) {
@@ -346,14 +386,50 @@ void Surface::apply_cached() {
 }
 
 void Surface::apply(State& state) {
-    Region damage;
+    int32_t scale = state.scale.value_or(scale_);
+    state.scale.reset();
+    Size old_size = size_;
+    Region damage = state.damage;  // surface coordinates
+    bool replaced = false;
     if (state.attached) {
-        damage = state.damage;
-        if (!apply_buffer(state.buffer, damage)) return;
+        if (state.buffer) {
+            wl_shm_buffer* shm = wl_shm_buffer_get(state.buffer);
+            if (shm && (wl_shm_buffer_get_width(shm) % scale || wl_shm_buffer_get_height(shm) % scale)) {
+                wl_resource_post_error(resource_, WL_SURFACE_ERROR_INVALID_SIZE,
+                                       "buffer %dx%d is not a multiple of the scale %d", wl_shm_buffer_get_width(shm),
+                                       wl_shm_buffer_get_height(shm), scale);
+                return;
+            }
+        }
+        Region buffer_damage = state.buffer_damage;
+        buffer_damage.unite(scaled_up(state.damage, scale));
+        if (!apply_buffer(state.buffer, buffer_damage, &replaced)) return;
         state.attached = false;
         state.set_buffer(nullptr);
+        damage.unite(scaled_down(buffer_damage, scale));
     }
     state.damage.clear();
+    state.buffer_damage.clear();
+    if (scale != scale_ && image_) {
+        // Drawn scaled down: buffer pixels per surface pixel.
+        pixman_transform_t transform;
+        pixman_transform_init_scale(&transform, pixman_int_to_fixed(scale), pixman_int_to_fixed(scale));
+        pixman_image_set_transform(image_, scale == 1 ? nullptr : &transform);
+        pixman_image_set_filter(image_, scale == 1 ? PIXMAN_FILTER_NEAREST : PIXMAN_FILTER_BILINEAR, nullptr, 0);
+    } else if (replaced && image_ && scale != 1) {
+        pixman_transform_t transform;
+        pixman_transform_init_scale(&transform, pixman_int_to_fixed(scale), pixman_int_to_fixed(scale));
+        pixman_image_set_transform(image_, &transform);
+        pixman_image_set_filter(image_, PIXMAN_FILTER_BILINEAR, nullptr, 0);
+    }
+    bool rescaled = scale != scale_;
+    scale_ = scale;
+    size_ = image_ ? Size{buffer_size_.width / scale_, buffer_size_.height / scale_} : Size{};
+    if (replaced || rescaled) {
+        damage.unite(Rect{0, 0, old_size.width, old_size.height});
+        damage.unite(Rect{0, 0, size_.width, size_.height});
+    }
+    damage.intersect(Rect{0, 0, std::max(old_size.width, size_.width), std::max(old_size.height, size_.height)});
     if (state.opaque) {
         opaque_ = *state.opaque;
         state.opaque.reset();

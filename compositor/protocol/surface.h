@@ -56,6 +56,7 @@ public:
     pixman_image_t* image() const { return image_; }
     bool has_content() const { return image_ != nullptr; }
     Size size() const { return size_; }
+    int32_t buffer_scale() const { return scale_; }
     // Surface-local regions of the current state.
     Region opaque_region() const;
     bool accepts_input_at(Point local) const;
@@ -91,7 +92,9 @@ private:
         bool attached = false;
         wl_resource* buffer = nullptr;
         wl_listener buffer_destroy{};
-        Region damage;
+        Region damage;         // surface coordinates
+        Region buffer_damage;  // buffer coordinates
+        std::optional<int32_t> scale;
         std::optional<Region> opaque;
         std::optional<Region> input;  // nullopt: infinite
         bool input_set = false;
@@ -99,7 +102,7 @@ private:
     };
 
     void apply(State& state);
-    bool apply_buffer(wl_resource* buffer, Region& damage);
+    bool apply_buffer(wl_resource* buffer, Region& buffer_damage, bool* replaced);
 
     Server& server_;
     wl_resource* resource_;
@@ -109,7 +112,9 @@ private:
     State cached_;
     bool has_cached_ = false;
     pixman_image_t* image_ = nullptr;
-    Size size_;
+    Size size_;         // surface coordinates: the buffer's size / scale
+    Size buffer_size_;  // pixels of image_
+    int32_t scale_ = 1;
     uint32_t format_ = 0;
     Region opaque_;
     std::optional<Region> input_;

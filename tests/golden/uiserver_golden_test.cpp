@@ -348,3 +348,28 @@ TEST(Golden, KeyboardLayoutFromConfiguration) {
         if (!std::isspace(static_cast<unsigned char>(client.input.keymap[i]))) symbols += client.input.keymap[i];
     EXPECT_NE(symbols.find("[z,Z,"), std::string::npos) << symbols;
 }
+
+TEST(Golden, BufferScaleTwoIsDrawnAtHalfTheBufferSize) {
+    Session session;
+    ASSERT_TRUE(session.ok());
+    TestClient client(session.socket_path());
+    ASSERT_TRUE(client.ok());
+    TestWindow w(client, "scaled", {400, 300}, kBlue);
+    // Now a 400x300 buffer at scale 2: a 200x150 window, top half yellow.
+    w.buffer().fill_rect({0, 0, 400, 150}, kYellow);
+    wl_surface_set_buffer_scale(w.surface(), 2);
+    ASSERT_TRUE(w.commit());
+    Rect frame = session.windows()[0].frame;
+    EXPECT_EQ(frame.width, 200 + 2);
+    EXPECT_EQ(frame.height, 150 + 28 + 2);
+    expect_screen_matches(session, "buffer_scale");
+    // Buffer damage is in buffer pixels: (100,200) 40x40 is surface (50,100) 20x20.
+    w.buffer().fill_rect({100, 200, 40, 40}, kRed);
+    ASSERT_TRUE(w.commit({{100, 200, 40, 40}}));
+    pixman_image_t* shot = take_screenshot(session, "buffer_scale_damage");
+    ASSERT_NE(shot, nullptr);
+    int cx = frame.x + 1, cy = frame.y + 29;
+    EXPECT_EQ(pixel(shot, cx + 60, cy + 110), kRed & 0xffffff);
+    EXPECT_EQ(pixel(shot, cx + 45, cy + 110), kBlue & 0xffffff);
+    pixman_image_unref(shot);
+}

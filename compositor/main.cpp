@@ -31,6 +31,7 @@ struct Options {
     int client_memory_mb = 256;
     std::string keyboard_layout = "us";
     int max_client_objects = 65536;
+    std::string shell_socket;
 };
 
 void usage(FILE* out) {
@@ -47,6 +48,8 @@ void usage(FILE* out) {
                  "  --client-memory-mb N  surface memory one client may use (default 256)\n"
                  "  --keyboard-layout L   XKB layout (default us; or $TESSERA_KEYBOARD_LAYOUT)\n"
                  "  --max-client-objects N  protocol objects one client may hold (default 65536)\n"
+                 "  --shell-socket NAME   a second Wayland socket; only its clients see the window\n"
+                 "                        list and layer shell (default: every client does)\n"
                  "  --resources DIR   theme and cursors (default: the source tree's resources/)\n");
 }
 
@@ -68,6 +71,8 @@ bool parse(int argc, char** argv, Options* o) {
             o->control_path = v;
         } else if (a == "--resources" && (v = value())) {
             o->resources = v;
+        } else if (a == "--shell-socket" && (v = value())) {
+            o->shell_socket = v;
         } else if (a == "--max-client-objects" && (v = value())) {
             o->max_client_objects = std::atoi(v);
             if (o->max_client_objects < 64) return false;
@@ -245,6 +250,17 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "uiserver: cannot open a Wayland socket (is XDG_RUNTIME_DIR set?)\n");
             return 1;
         }
+    }
+    if (!options.shell_socket.empty()) {
+        if (wl_display_add_socket(display, options.shell_socket.c_str()) != 0) {
+            std::fprintf(stderr, "uiserver: cannot open Wayland socket %s\n", options.shell_socket.c_str());
+            return 1;
+        }
+        const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+        server.set_shell_socket_path(options.shell_socket[0] == '/'
+                                         ? options.shell_socket
+                                         : std::string(runtime ? runtime : "") + "/" + options.shell_socket);
+        std::printf("TESSERA_SHELL_DISPLAY=%s\n", options.shell_socket.c_str());
     }
     std::printf("WAYLAND_DISPLAY=%s\n", name);
     std::fflush(stdout);

@@ -1,5 +1,10 @@
 #include "server.h"
 
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <cstring>
+
 #include "input/cursor.h"
 #include "input/seat.h"
 #include "protocol/data_device.h"
@@ -50,7 +55,26 @@ void Server::on_client_created(wl_listener* listener, void* data) {
     wl_client_add_destroy_listener(client, &watch->destroyed);
 }
 
+bool Server::is_shell_client(wl_client* client) const {
+    if (shell_socket_path_.empty()) return true;
+    // The accepted socket's local address is the listening socket's path.
+    sockaddr_un address{};
+    socklen_t length = sizeof address;
+    if (getsockname(wl_client_get_fd(client), reinterpret_cast<sockaddr*>(&address), &length) != 0) return false;
+    return std::strncmp(address.sun_path, shell_socket_path_.c_str(), sizeof address.sun_path) == 0;
+}
+
 Server::Server(wl_display* wayland_display) : display_(wayland_display) {
+    wl_display_set_global_filter(
+        display_,
+        [](const wl_client* client, const wl_global* global, void* data) {
+            auto* self = static_cast<Server*>(data);
+            const wl_interface* interface = wl_global_get_interface(global);
+            bool shell_only = std::strcmp(interface->name, "tessera_window_list_v1") == 0 ||
+                              std::strcmp(interface->name, "tessera_layer_shell_v1") == 0;
+            return !shell_only || self->is_shell_client(const_cast<wl_client*>(client));
+        },
+        this);
     client_created_.notify = &Server::on_client_created;
     wl_display_add_client_created_listener(display_, &client_created_);
     wl_display_init_shm(display_);  // ARGB8888 and XRGB8888

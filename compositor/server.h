@@ -69,6 +69,12 @@ public:
     // otherwise grow uiserver without bound).
     void set_client_object_limit(int limit) { client_object_limit_ = limit; }
 
+    // Shell globals (window list, layer shell) are offered only to clients
+    // that connected through the Wayland socket at `path` (the desktop
+    // shell's, started by runtimed). Empty: offered to every client.
+    void set_shell_socket_path(std::string path) { shell_socket_path_ = std::move(path); }
+    bool is_shell_client(wl_client* client) const;
+
     // Runs the loop until stop() (or forever).
     void run();
     void stop() { running_ = false; }
@@ -87,6 +93,7 @@ private:
     std::vector<wl_resource*> output_resources_;
     int64_t client_image_budget_ = int64_t(256) << 20;
     int client_object_limit_ = 65536;
+    std::string shell_socket_path_;
     struct ClientWatch;
     static void on_client_created(wl_listener* listener, void* data);
     wl_listener client_created_{};

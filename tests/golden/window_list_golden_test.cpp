@@ -99,3 +99,19 @@ TEST(Golden, WindowListCloseAsksTheClient) {
     tessera_window_list_v1_close(list.list, list.id_of("closable"));
     EXPECT_TRUE(client.dispatch_until([&] { return w.closed(); }));
 }
+
+TEST(Golden, ShellGlobalsOnlyOnTheShellSocket) {
+    Session session(640, 480, {"--shell-socket", "wayland-shell"});
+    ASSERT_TRUE(session.ok());
+    TestClient app(session.socket_path());
+    ASSERT_TRUE(app.ok());
+    WindowList from_app(app);
+    EXPECT_EQ(from_app.list, nullptr);
+    TestClient shell(session.runtime_dir() + "/wayland-shell");
+    ASSERT_TRUE(shell.ok());
+    WindowList from_shell(shell);
+    EXPECT_NE(from_shell.list, nullptr);
+    // Windows of ordinary clients are listed for the shell.
+    TestWindow w(app, "app window", {120, 80}, 0xffd03030);
+    EXPECT_TRUE(shell.dispatch_until([&] { return from_shell.id_of("app window") != 0; }));
+}

@@ -1,9 +1,8 @@
 // wl_subcompositor and wl_subsurface.
 //
 // Synchronized subsurfaces (the default) cache their commits until the
-// parent's state is applied (Surface::commit / apply_cached).
-// FIXME: position and stacking changes apply at once instead of with the
-// parent's next commit.
+// parent's state is applied (Surface::commit / apply_cached); position and
+// stacking always wait for the parent's commit.
 #include "protocol/output_global.h"
 #include "protocol/surface.h"
 #include "server.h"
@@ -50,18 +49,18 @@ public:
         link_.surface = nullptr;
     }
 
+    // Position and stacking are parent state: they apply with the parent's
+    // next commit (parent_applied), whatever the sync mode.
     void set_position(int32_t x, int32_t y) {
         pending_.offset = {clamp_coordinate(x), clamp_coordinate(y)};
         pending_dirty_ = true;
-        parent_committed();
     }
     void place(bool above) {
         pending_.below_parent = !above;
         pending_dirty_ = true;
-        parent_committed();
     }
 
-    void parent_committed() {
+    void parent_applied() override {
         if (!pending_dirty_ || !link_.surface || !link_.parent) return;
         pending_dirty_ = false;
         link_.offset = pending_.offset;

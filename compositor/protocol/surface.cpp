@@ -379,6 +379,11 @@ void Surface::commit() {
     apply(pending_);
 }
 
+void Surface::parent_applied() {
+    if (role_object_) role_object_->parent_applied();
+    apply_cached();
+}
+
 void Surface::apply_cached() {
     if (!has_cached_) return;
     has_cached_ = false;

@@ -32,6 +32,8 @@ public:
     // A synchronized subsurface caches its commits until its parent's state
     // is applied (wl_subsurface.set_sync).
     virtual bool synchronized() const { return false; }
+    // The parent surface applied a commit (subsurfaces take their position).
+    virtual void parent_applied() {}
     // The surface is being destroyed; the role must forget it.
     virtual void surface_destroyed() = 0;
 };
@@ -65,6 +67,9 @@ public:
     bool has_pending_buffer() const { return pending_.attached && pending_.buffer; }
     // Applies the state a synchronized commit cached, if any.
     void apply_cached();
+    // Our parent applied its state: the role takes parent-owned state, then
+    // a cached commit applies.
+    void parent_applied();
 
     // Implementation of the requests.
     void attach(wl_resource* buffer, int32_t dx, int32_t dy);

@@ -193,7 +193,6 @@ void WindowManager::set_maximized(Window& window, bool maximized) {
     damage_frame(*e);
     e->maximized = maximized;
     if (maximized) {
-        // FIXME: a maximized window keeps its size when exclusive zones change later.
         e->restore_frame = frame_of(window);
         int title = decorations_ ? decorations_->title_height() : 0;
         int border = decorations_ ? decorations_->border_width() : 0;
@@ -327,12 +326,14 @@ void WindowManager::layer_surface_mapped(LayerSurface& surface) {
     if (std::find(layer_surfaces_.begin(), layer_surfaces_.end(), &surface) == layer_surfaces_.end())
         layer_surfaces_.push_back(&surface);
     if (compositor_) compositor_->schedule_repaint();
+    if (surface.rules().exclusive_zone > 0) relayout_maximized();
     layer_keyboard_changed();
 }
 
 void WindowManager::layer_surface_unmapped(LayerSurface& surface) {
     layer_surfaces_.erase(std::remove(layer_surfaces_.begin(), layer_surfaces_.end(), &surface), layer_surfaces_.end());
     if (compositor_) compositor_->schedule_repaint();
+    if (surface.rules().exclusive_zone > 0) relayout_maximized();
     layer_keyboard_changed();
 }
 
@@ -404,7 +405,7 @@ void WindowManager::apply_cached_children(Surface& parent) {
         if (s.parent == &parent) children.push_back(s.surface);
     // Applying may destroy nothing, but it may re-enter for grandchildren,
     // which only reads subsurfaces_.
-    for (Surface* child : children) child->apply_cached();
+    for (Surface* child : children) child->parent_applied();
 }
 
 bool WindowManager::is_ancestor(const Surface* ancestor, const Surface* surface) const {

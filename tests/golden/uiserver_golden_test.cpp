@@ -288,6 +288,21 @@ TEST(Golden, SynchronizedSubsurfaceWaitsForItsParent) {
     ASSERT_NE(after, nullptr);
     EXPECT_EQ(pixel(after, cx + 30, cy + 30), kRed & 0xffffff);
     pixman_image_unref(after);
+
+    // A new position is parent state: it waits for the parent's commit.
+    wl_subsurface_set_position(sub, 100, 60);
+    wl_surface_commit(child);
+    ASSERT_TRUE(client.roundtrip());
+    pixman_image_t* unmoved = take_screenshot(session, "subsurface_unmoved");
+    ASSERT_NE(unmoved, nullptr);
+    EXPECT_EQ(pixel(unmoved, cx + 30, cy + 30), kRed & 0xffffff);
+    pixman_image_unref(unmoved);
+    ASSERT_TRUE(parent.commit({{0, 0, 1, 1}}));
+    pixman_image_t* moved = take_screenshot(session, "subsurface_moved");
+    ASSERT_NE(moved, nullptr);
+    EXPECT_EQ(pixel(moved, cx + 30, cy + 30), kBlue & 0xffffff);
+    EXPECT_EQ(pixel(moved, cx + 110, cy + 70), kRed & 0xffffff);
+    pixman_image_unref(moved);
     wl_subsurface_destroy(sub);
     wl_surface_destroy(child);
 }

@@ -6,7 +6,7 @@ namespace {
 
 // xdg_positioner enum values.
 enum : uint32_t { kNone = 0, kTop, kBottom, kLeft, kRight, kTopLeft, kBottomLeft, kTopRight, kBottomRight };
-enum : uint32_t { kSlideX = 1, kSlideY = 2, kFlipX = 4, kFlipY = 8 };
+enum : uint32_t { kSlideX = 1, kSlideY = 2, kFlipX = 4, kFlipY = 8, kResizeX = 16, kResizeY = 32 };
 
 bool has_left(uint32_t e) {
     return e == kLeft || e == kTopLeft || e == kBottomLeft;
@@ -95,6 +95,21 @@ Rect place_popup(const PositionerRules& rules, const Rect& bounds) {
     if (!fits_y(p, bounds) && (rules.constraint_adjustment & kSlideY)) {
         if (p.bottom() > bounds.bottom()) p.y = bounds.bottom() - p.height;
         if (p.y < bounds.y) p.y = bounds.y;
+    }
+    // Still sticking out: shrink to the part inside the bounds.
+    if (!fits_x(p, bounds) && (rules.constraint_adjustment & kResizeX)) {
+        Rect clipped = p.intersected({bounds.x, p.y, bounds.width, p.height});
+        if (!clipped.empty()) {
+            p.x = clipped.x;
+            p.width = clipped.width;
+        }
+    }
+    if (!fits_y(p, bounds) && (rules.constraint_adjustment & kResizeY)) {
+        Rect clipped = p.intersected({p.x, bounds.y, p.width, bounds.height});
+        if (!clipped.empty()) {
+            p.y = clipped.y;
+            p.height = clipped.height;
+        }
     }
     return p;
 }

@@ -18,7 +18,7 @@ struct PositionerRules {
 
 // The popup's window geometry relative to the parent's window geometry.
 // `bounds` (same coordinates) is the area the popup should stay inside;
-// slide_x/slide_y and flip_x/flip_y are honoured, resize is not.
+// flip, then slide, then resize are tried, as xdg_positioner orders them.
 Rect place_popup(const PositionerRules& rules, const Rect& bounds);
 
 }  // namespace tessera::ui

@@ -49,3 +49,13 @@ TEST(Positioner, SlidesBackInside) {
     EXPECT_EQ(place_popup(r, {0, 0, 400, 300}).x, 350);
     (void)kTopRight;
 }
+
+TEST(Positioner, ResizesWhatStillSticksOut) {
+    PositionerRules r;
+    r.size = {100, 300};
+    r.anchor_rect = {0, 100, 40, 20};
+    r.anchor = kBottomLeft;
+    r.gravity = kBottomRight;
+    r.constraint_adjustment = 32;  // resize_y only
+    EXPECT_EQ(place_popup(r, {0, 0, 400, 250}), (Rect{0, 120, 100, 130}));
+}

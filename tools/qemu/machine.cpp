@@ -67,6 +67,11 @@ std::filesystem::path make_temporary_directory(const char* prefix) {
 }  // namespace
 
 bool kvm_usable() {
+    // kvm-pvm (a paravirtual KVM for nested use) accepts our guests but cannot
+    // run them correctly: a user-mode `syscall` enters the kernel's entry
+    // point still in user mode, and Debian's Linux hangs in its decompressor.
+    // Software emulation is slower but right, so PVM counts as unusable.
+    if (std::filesystem::exists("/sys/module/kvm_pvm")) return false;
     int fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (fd < 0) return false;
     bool usable = ::ioctl(fd, KVM_GET_API_VERSION, 0) == KVM_API_VERSION;
@@ -306,7 +311,15 @@ std::optional<int> Machine::wait_for_exit(std::chrono::milliseconds timeout) {
         if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
+    drain_serial();
     return exit_status_;
+}
+
+void Machine::drain_serial() {
+    // QEMU has exited, so its end of the serial socket is closed: once the
+    // reader sees end-of-file, serial_output() holds everything the guest wrote.
+    std::unique_lock lock(serial_mutex_);
+    serial_changed_.wait_for(lock, std::chrono::seconds(5), [this] { return serial_closed_; });
 }
 
 void Machine::kill() {

@@ -53,7 +53,8 @@ struct Options {
     bool echo_serial = false;  // copy guest serial output to stdout as it arrives
 };
 
-// Whether /dev/kvm can be opened and speaks the stable KVM API.
+// Whether /dev/kvm can be opened, speaks the stable KVM API, and is not
+// kvm-pvm (which cannot run our user mode correctly).
 bool kvm_usable();
 
 // The full QEMU command line for options (sockets given). Pure, for tests.
@@ -96,6 +97,7 @@ public:
     void screendump(const std::filesystem::path& png);
 
     // Waits for QEMU to exit; the guest's status, or nullopt on timeout.
+    // After an exit, serial_output() is complete.
     std::optional<int> wait_for_exit(std::chrono::milliseconds timeout);
 
     // Kills QEMU now (idempotent).
@@ -106,6 +108,7 @@ public:
 
 private:
     void read_serial();
+    void drain_serial();
     std::filesystem::path make_work_directory();
 
     Options options_;

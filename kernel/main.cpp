@@ -16,6 +16,7 @@
 #include "boot/build_id.h"
 #include "boot/command_line.h"
 #include "boot/multiboot.h"
+#include "console/framebuffer_console.h"
 #include "console/log.h"
 #include "console/panic.h"
 #include "init.h"
@@ -104,8 +105,11 @@ extern "C" [[noreturn]] void kernel_main(uint32_t loader_magic, uint64_t boot_in
     info.command_line = command_line_copy;
     for (size_t i = 0; i < info.module_count; ++i) info.modules[i].name = "";
     console::log("boot: %s, command line \"%s\"\n", info.loader, info.command_line);
+    boot::CommandLine command_line(info.command_line);
+    boot::StringView panic_action;
+    if (command_line.find("panic", panic_action)) console::set_halt_on_panic(panic_action.equals("halt"));
     if (info.has_framebuffer) {
-        console::log("boot: framebuffer %ux%u, %u bpp, pitch %u at 0x%lx (not drawn on yet)\n", info.framebuffer.width,
+        console::log("boot: framebuffer %ux%u, %u bpp, pitch %u at 0x%lx\n", info.framebuffer.width,
                      info.framebuffer.height, info.framebuffer.bits_per_pixel, info.framebuffer.pitch,
                      info.framebuffer.address);
     }
@@ -114,6 +118,8 @@ extern "C" [[noreturn]] void kernel_main(uint32_t loader_magic, uint64_t boot_in
     }
 
     mm::init_physical_memory(info);
+    // Page tables for the framebuffer's window come from the frame allocator.
+    if (info.has_framebuffer) console::init_framebuffer_console(info.framebuffer);
     sched::init_scheduler();
     arch::set_irq_handler(arch::timer_vector, timer_interrupt);
     auto calibration = arch::init_timer(1000);
@@ -122,7 +128,6 @@ extern "C" [[noreturn]] void kernel_main(uint32_t loader_magic, uint64_t boot_in
                  calibration.apic_ticks_per_ms, calibration.tsc_deadline ? "TSC-deadline" : "periodic");
     log_stage("CPU, memory and timer ready");
 
-    boot::CommandLine command_line(info.command_line);
     if (command_line.has_flag("hold")) {
         console::log("holding\n");
         arch::halt_forever();

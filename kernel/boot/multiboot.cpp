@@ -42,14 +42,25 @@ bool terminated(const char* text, size_t limit) {
 }
 
 // Common checks for both loaders' framebuffer descriptions.
+// color_info points at the six channel bytes (red, green, blue: field
+// position then mask size), or is nullptr when the loader gave none.
 const char* set_framebuffer(BootInfo& result, uint64_t address, uint32_t pitch, uint32_t width, uint32_t height,
-                            uint8_t bpp, uint8_t type) {
+                            uint8_t bpp, uint8_t type, const uint8_t* color_info) {
     if (type == 2) return nullptr;  // EGA text mode: nothing to draw on
     if (address == 0 || width == 0 || height == 0 || bpp == 0 || bpp > 32) return "framebuffer invalid";
     if (static_cast<uint64_t>(width) * ((bpp + 7) / 8) > pitch) return "framebuffer rows shorter than its width";
     if (address + static_cast<uint64_t>(pitch) * height < address) return "framebuffer wraps around";
     result.has_framebuffer = true;
     result.framebuffer = {address, pitch, width, height, bpp, type};
+    if (type == 1 && color_info != nullptr) {
+        auto& f = result.framebuffer;
+        f.red_shift = color_info[0];
+        f.red_bits = color_info[1];
+        f.green_shift = color_info[2];
+        f.green_bits = color_info[3];
+        f.blue_shift = color_info[4];
+        f.blue_bits = color_info[5];
+    }
     return nullptr;
 }
 
@@ -121,7 +132,7 @@ BootInfo parse_multiboot1(const uint8_t* info, PhysicalToPointer map, uint64_t l
     }
     if ((flags & mb1_flag_framebuffer) != 0) {
         const char* error = set_framebuffer(result, read64(info + 88), read32(info + 96), read32(info + 100),
-                                            read32(info + 104), info[108], info[109]);
+                                            read32(info + 104), info[108], info[109], info + 110);
         if (error) return failure(result, error);
     }
     result.valid = true;
@@ -158,7 +169,7 @@ BootInfo parse_multiboot2(const uint8_t* info, uint64_t limit) {
         } else if (type == mb2_tag_framebuffer) {
             if (size < 30) return failure(result, "framebuffer tag too small");
             const char* error = set_framebuffer(result, read64(tag + 8), read32(tag + 16), read32(tag + 20),
-                                                read32(tag + 24), tag[28], tag[29]);
+                                                read32(tag + 24), tag[28], tag[29], size >= 38 ? tag + 32 : nullptr);
             if (error) return failure(result, error);
         } else if (type == mb2_tag_memory_map) {
             if (size < 16) return failure(result, "memory map tag too small");

@@ -36,6 +36,11 @@ struct Framebuffer {
     uint32_t height = 0;
     uint8_t bits_per_pixel = 0;
     uint8_t type = 0;  // 0 indexed, 1 direct RGB, 2 EGA text
+    // For direct RGB: where each channel sits in a pixel (bit shift and
+    // width), as the loader reports it; zero otherwise.
+    uint8_t red_shift = 0, red_bits = 0;
+    uint8_t green_shift = 0, green_bits = 0;
+    uint8_t blue_shift = 0, blue_bits = 0;
 };
 
 struct BootInfo {

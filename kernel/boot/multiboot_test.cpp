@@ -153,13 +153,16 @@ TEST(Multiboot, RejectsBadMemoryMapEntrySize) {
 }
 
 std::vector<uint8_t> framebuffer_tag(uint64_t address, uint32_t pitch, uint32_t width, uint32_t height, uint8_t bpp) {
-    std::vector<uint8_t> payload(22, 0);
+    std::vector<uint8_t> payload(30, 0);
     std::memcpy(payload.data(), &address, 8);
     std::memcpy(payload.data() + 8, &pitch, 4);
     std::memcpy(payload.data() + 12, &width, 4);
     std::memcpy(payload.data() + 16, &height, 4);
     payload[20] = bpp;
     payload[21] = 1;  // direct RGB
+    // Two reserved bytes, then the channels as GRUB reports XRGB8888.
+    const uint8_t channels[6] = {16, 8, 8, 8, 0, 8};
+    std::memcpy(payload.data() + 24, channels, 6);
     return payload;
 }
 
@@ -175,6 +178,11 @@ TEST(Multiboot, ReadsVersionTwoFramebuffer) {
     EXPECT_EQ(parsed.framebuffer.width, 1024u);
     EXPECT_EQ(parsed.framebuffer.height, 768u);
     EXPECT_EQ(parsed.framebuffer.bits_per_pixel, 32);
+    EXPECT_EQ(parsed.framebuffer.red_shift, 16);
+    EXPECT_EQ(parsed.framebuffer.red_bits, 8);
+    EXPECT_EQ(parsed.framebuffer.green_shift, 8);
+    EXPECT_EQ(parsed.framebuffer.blue_shift, 0);
+    EXPECT_EQ(parsed.framebuffer.blue_bits, 8);
 }
 
 TEST(Multiboot, RejectsFramebufferWhoseRowsAreTooShort) {

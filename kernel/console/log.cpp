@@ -1,6 +1,7 @@
 #include "console/log.h"
 
 #include "arch/x86_64/serial.h"
+#include "console/framebuffer_console.h"
 #include "lib/format.h"
 
 namespace console {
@@ -15,6 +16,7 @@ void log(const char* pattern, ...) {
     va_end(arguments);
     if (length >= sizeof line) length = sizeof line - 1;
     arch::serial::write(line, length);
+    write_to_framebuffer(line, length);
 }
 
 }  // namespace console

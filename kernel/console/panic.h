@@ -11,6 +11,11 @@ constexpr uint8_t panic_exit_status = 127;
 // After a report has been printed.
 [[noreturn]] void halt_after_panic();
 
+// `panic=halt` on the command line: stay halted on the report instead of
+// leaving QEMU, so the screen can still be looked at (a test takes a
+// screenshot of it).
+void set_halt_on_panic(bool halt);
+
 // Kernel invariants that must hold even in release builds.
 #define KERNEL_ASSERT(condition)                                                                            \
     do {                                                                                                    \

@@ -3,6 +3,8 @@
 //   0 .. user_top                 user space, one address space per process
 //   physmap_base ..               all physical memory (up to physmap_size),
 //                                 2 MiB pages, so the kernel reaches any frame
+//   framebuffer_window ..         the boot framebuffer, uncached
+//                                 (console/framebuffer_console.cpp)
 //   KERNEL_VIRTUAL_BASE ..        the kernel image (arch/x86_64/layout.h)
 #pragma once
 #include <stdint.h>
@@ -16,6 +18,8 @@ constexpr uint64_t user_top = 0x0000800000000000ull;  // first non-canonical add
 constexpr uint64_t user_limit = user_top - page_size;
 constexpr uint64_t physmap_base = 0xFFFF800000000000ull;
 constexpr uint64_t physmap_size = 64ull << 30;
+constexpr uint64_t framebuffer_window = 0xFFFFC00000000000ull;
+constexpr uint64_t framebuffer_window_size = 1ull << 30;
 
 inline void* physical_to_virtual(uint64_t physical) {
     return reinterpret_cast<void*>(physmap_base + physical);

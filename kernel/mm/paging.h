@@ -10,6 +10,7 @@ namespace mm {
 constexpr uint64_t page_present = 1ull << 0;
 constexpr uint64_t page_writable = 1ull << 1;
 constexpr uint64_t page_user = 1ull << 2;
+constexpr uint64_t page_write_through = 1ull << 3;
 constexpr uint64_t page_cache_disable = 1ull << 4;
 constexpr uint64_t page_huge = 1ull << 7;
 constexpr uint64_t page_global = 1ull << 8;

@@ -48,6 +48,12 @@ multiboot2_header:
     .word 3, 0
     .long 12
     .long PHYS(_start32)
+    /* framebuffer tag: 1024x768x32 for panic reports; optional (flags bit
+     * 0), so a loader that can only offer text mode still boots us */
+    .align 8
+    .word 5, 1
+    .long 20
+    .long 1024, 768, 32
     /* end tag */
     .align 8
     .word 0, 0

@@ -1,6 +1,7 @@
 #include "arch/x86_64/exceptions.h"
 
 #include "arch/x86_64/cpu.h"
+#include "console/framebuffer_console.h"
 #include "console/log.h"
 #include "console/panic.h"
 #include "console/symbols.h"
@@ -108,6 +109,7 @@ void handle_exception(TrapFrame& frame) {
         sched::kill_current_process_by_signal(signal);
         return;
     }
+    console::begin_panic_screen();
     console::log("\npanic: ");
     print_trap_report(frame);
     console::halt_after_panic();

@@ -58,6 +58,10 @@ const char* error_name(Error error) {
             return "illegal seek";
         case Error::not_implemented:
             return "not implemented";
+        case Error::no_child:
+            return "no child";
+        case Error::broken_pipe:
+            return "broken pipe";
     }
     return "unknown";
 }

@@ -35,6 +35,8 @@ enum class Error : int {
     no_such_process,
     illegal_seek,
     not_implemented,  // ENOSYS for a call that exists but not this variant
+    no_child,         // ECHILD: nothing to wait for
+    broken_pipe,      // EPIPE: writing to a pipe nobody reads
 };
 
 // A short name for logs and panics.

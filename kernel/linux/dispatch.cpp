@@ -48,6 +48,8 @@ int errno_for(lib::Error error) {
             return 8;  // ENOEXEC
         case Error::bad_descriptor:
             return 9;  // EBADF
+        case Error::no_child:
+            return 10;  // ECHILD
         case Error::try_again:
             return 11;  // EAGAIN
         case Error::no_memory:
@@ -72,6 +74,8 @@ int errno_for(lib::Error error) {
             return 29;  // ESPIPE
         case Error::read_only:
             return 30;  // EROFS
+        case Error::broken_pipe:
+            return 32;  // EPIPE
         case Error::out_of_range:
             return 34;  // ERANGE
         case Error::name_too_long:

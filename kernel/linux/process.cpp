@@ -14,11 +14,11 @@ namespace linux {
 
 Result sys_exit(const Arguments& a) {
     // One thread per process so far: the thread's exit is the process's.
-    sched::exit_process(static_cast<int>(a.a0 & 0xFF));
+    sched::exit_process(sched::exited_status(static_cast<int>(a.a0 & 0xFF)));
 }
 
 Result sys_exit_group(const Arguments& a) {
-    sched::exit_process(static_cast<int>(a.a0 & 0xFF));
+    sched::exit_process(sched::exited_status(static_cast<int>(a.a0 & 0xFF)));
 }
 
 Result sys_getpid(const Arguments&) {

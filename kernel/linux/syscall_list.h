@@ -27,14 +27,19 @@
     X(19, readv)              \
     X(20, writev)             \
     X(21, access)             \
+    X(22, pipe)               \
     X(24, sched_yield)        \
     X(28, madvise)            \
     X(32, dup)                \
     X(33, dup2)               \
     X(35, nanosleep)          \
     X(39, getpid)             \
+    X(56, clone)              \
+    X(57, fork)               \
+    X(58, vfork)              \
     X(59, execve)             \
     X(60, exit)               \
+    X(61, wait4)              \
     X(63, uname)              \
     X(72, fcntl)              \
     X(79, getcwd)             \
@@ -59,14 +64,17 @@
     X(229, clock_getres)      \
     X(230, clock_nanosleep)   \
     X(231, exit_group)        \
+    X(247, waitid)            \
     X(257, openat)            \
     X(262, newfstatat)        \
     X(267, readlinkat)        \
     X(269, faccessat)         \
     X(273, set_robust_list)   \
     X(292, dup3)              \
+    X(293, pipe2)             \
     X(302, prlimit64)         \
     X(318, getrandom)         \
+    X(435, clone3)            \
     X(439, faccessat2)
 
 namespace linux {

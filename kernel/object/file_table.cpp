@@ -42,6 +42,15 @@ lib::Status FileTable::close(int descriptor) {
     return lib::ok();
 }
 
+void FileTable::copy_from(const FileTable& other) {
+    close_all();
+    for (int descriptor = 0; descriptor < max_descriptors; ++descriptor) {
+        files_[descriptor] = other.files_[descriptor];
+        close_on_exec_[descriptor] = other.close_on_exec_[descriptor];
+        if (files_[descriptor] != nullptr) files_[descriptor]->reference();
+    }
+}
+
 void FileTable::close_all() {
     for (int descriptor = 0; descriptor < max_descriptors; ++descriptor) {
         if (files_[descriptor] != nullptr) (void)close(descriptor);

@@ -25,6 +25,9 @@ public:
     // and the process is single-threaded; threads will need a reference).
     lib::ErrorOr<File*> get(int descriptor) const;
     lib::Status close(int descriptor);
+    // fork: the same files (one more reference each) at the same numbers,
+    // with their close-on-exec flags. Cannot fail.
+    void copy_from(const FileTable& other);
     bool close_on_exec(int descriptor) const { return close_on_exec_[descriptor]; }
     void set_close_on_exec(int descriptor, bool value) { close_on_exec_[descriptor] = value; }
     void close_all();

@@ -13,7 +13,17 @@
 namespace sched {
 namespace {
 
+constexpr int init_pid = 1;
+// fork fails (ENOMEM) rather than take the last 1 MiB: the processes that
+// exist, the parent first, still need frames for their copy-on-write and
+// demand-zero faults, and a fault that finds no frame kills its process.
+constexpr uint64_t fork_reserve_frames = 256;
+
 int next_pid = 1;
+// Every process not yet reaped. One CPU and a kernel that is not preempted:
+// only system calls touch the list (never interrupts), so walking it and
+// then blocking cannot miss an exit. A second CPU needs a lock here.
+lib::List<Process, &Process::all_node> processes;
 // Init's fate, reported by the idle loop once its thread is reaped, so the
 // frame count it prints includes the thread's own stack.
 bool init_exited = false;
@@ -25,6 +35,45 @@ void tear_down(Process* process) {
     process->files.close_all();
     lib::destroy(process->space);
     process->space = nullptr;
+}
+
+Process* find_process(int pid) {
+    Process* found = nullptr;
+    processes.for_each([&](Process& process) {
+        if (process.pid == pid) found = &process;
+    });
+    return found;
+}
+
+void reap(Process* process) {
+    lib::List<Process, &Process::all_node>::remove(*process);
+    lib::destroy(process);
+}
+
+// The exit status as the shell shows it, for init's report and QEMU's.
+int shell_status(int wait_status) {
+    int signal = wait_status & 0x7F;
+    return signal != 0 ? 128 + signal : (wait_status >> 8) & 0xFF;
+}
+
+// The exiting process's children: to init, or (when init itself exits)
+// zombies are freed and the living ones are left without a parent.
+void reparent_children(Process& exiting) {
+    Process* init = exiting.pid == init_pid ? nullptr : find_process(init_pid);
+    bool init_has_zombie = false;
+    processes.for_each([&](Process& child) {
+        if (child.parent_pid != exiting.pid || &child == &exiting) return;
+        if (init == nullptr) {
+            if (child.state == ProcessState::zombie)
+                reap(&child);
+            else
+                child.parent_pid = 0;
+            return;
+        }
+        child.parent_pid = init_pid;
+        init_has_zombie |= child.state == ProcessState::zombie;
+    });
+    if (init_has_zombie) (void)wake(init->child_exits, 1 << 30);
 }
 
 }  // namespace
@@ -41,29 +90,82 @@ lib::ErrorOr<Process*> create_process(int parent_pid) {
     process->space = space.value();
     process->pid = next_pid++;
     process->parent_pid = parent_pid;
+    processes.push_back(*process);
     return process;
 }
 
-void exit_process(int status) {
+lib::ErrorOr<Process*> fork_process(Process& parent) {
+    if (mm::free_frame_count() < fork_reserve_frames) return lib::Error::no_memory;
+    Process* child = lib::make<Process>();
+    if (child == nullptr) return lib::Error::no_memory;
+    auto space = parent.space->clone_copy_on_write();
+    if (space.is_error()) {
+        lib::destroy(child);
+        return space.error();
+    }
+    child->space = space.value();
+    child->files.copy_from(parent.files);
+    child->cwd = parent.cwd;
+    lib::copy_bytes(child->executable, parent.executable, sizeof child->executable);
+    child->limits_stack = parent.limits_stack;
+    lib::copy_bytes(child->signal_handlers, parent.signal_handlers, sizeof child->signal_handlers);
+    child->signal_mask = parent.signal_mask;
+    child->pid = next_pid++;
+    child->parent_pid = parent.pid;
+    processes.push_back(*child);
+    return child;
+}
+
+void discard_process(Process* process) {
+    tear_down(process);
+    reap(process);
+}
+
+void exit_process(int wait_status) {
     Thread* thread = current_thread();
     Process* process = thread->process;
-    process->exiting = true;
-    process->exit_status = status;
-    if (process->pid == 1) {
-        init_exited = true;
-        init_status = status;
-    }
     tear_down(process);
-    // Other processes do not exist yet (no fork); init's struct goes here.
-    lib::destroy(process);
-    thread->process = nullptr;
+    reparent_children(*process);
+    if (process->pid == init_pid) {
+        init_exited = true;
+        init_status = shell_status(wait_status);
+        reap(process);
+        thread->process = nullptr;
+        exit_current_thread();
+    }
+    // A zombie until the parent collects the status. The parent cannot run
+    // before this thread has switched away (one CPU, no kernel preemption),
+    // so it never frees the Process under us.
+    process->state = ProcessState::zombie;
+    process->wait_status = wait_status;
+    Process* parent = find_process(process->parent_pid);
+    if (parent != nullptr) (void)wake(parent->child_exits, 1 << 30);
     exit_current_thread();
+}
+
+lib::ErrorOr<WaitResult> wait_for_child(Process& parent, int pid, bool no_hang, bool keep) {
+    for (;;) {
+        bool any = false;
+        Process* zombie = nullptr;
+        processes.for_each([&](Process& child) {
+            if (child.parent_pid != parent.pid || (pid != -1 && child.pid != pid)) return;
+            any = true;
+            if (zombie == nullptr && child.state == ProcessState::zombie) zombie = &child;
+        });
+        if (!any) return lib::Error::no_child;
+        if (zombie != nullptr) {
+            WaitResult result{zombie->pid, zombie->wait_status};
+            if (!keep) reap(zombie);
+            return result;
+        }
+        if (no_hang) return WaitResult{};
+        (void)block_on(parent.child_exits, 0);
+    }
 }
 
 void kill_current_process_by_signal(int signal) {
     console::log("process %d killed by signal %d\n", current_thread()->process->pid, signal);
-    // The shell's convention for a death by signal.
-    exit_process(128 + signal);
+    exit_process(signaled_status(signal));
 }
 
 void finish_init_if_exited() {

@@ -112,7 +112,11 @@ mm::AddressSpace* current_address_space() {
     return thread != nullptr && thread->process != nullptr ? thread->process->space : nullptr;
 }
 
-lib::ErrorOr<Thread*> create_user_thread(Process* process, uint64_t rip, uint64_t rsp) {
+namespace {
+
+// A thread whose first switch lands in thread_start with a TrapFrame at
+// the top of its stack for the caller to fill.
+lib::ErrorOr<Thread*> allocate_user_thread(Process* process) {
     Thread* thread = lib::make<Thread>();
     if (thread == nullptr) return lib::Error::no_memory;
     auto stack = mm::allocate_contiguous_frames(kernel_stack_frames);
@@ -126,6 +130,19 @@ lib::ErrorOr<Thread*> create_user_thread(Process* process, uint64_t rip, uint64_
     thread->process = process;
     thread->tid = process->thread_count == 0 ? process->pid : ++next_tid;
     ++process->thread_count;
+    // Below the TrapFrame, what switch_context pops: six callee-saved
+    // registers and the return address thread_start.
+    auto* switch_frame = reinterpret_cast<uint64_t*>(thread->user_frame()) - 7;
+    for (int i = 0; i < 6; ++i) switch_frame[i] = 0;
+    switch_frame[6] = reinterpret_cast<uint64_t>(thread_start);
+    thread->saved_rsp = reinterpret_cast<uint64_t>(switch_frame);
+    return thread;
+}
+
+}  // namespace
+
+lib::ErrorOr<Thread*> create_user_thread(Process* process, uint64_t rip, uint64_t rsp) {
+    Thread* thread = TRY(allocate_user_thread(process));
     // The first user registers, entered through trap_return.
     arch::TrapFrame* frame = thread->user_frame();
     lib::fill_bytes(frame, 0, sizeof *frame);
@@ -134,12 +151,6 @@ lib::ErrorOr<Thread*> create_user_thread(Process* process, uint64_t rip, uint64_
     frame->cs = arch::user_code_selector;
     frame->ss = arch::user_data_selector;
     frame->rflags = 0x202;  // IF
-    // Below it, what switch_context pops: six callee-saved registers and
-    // the return address thread_start.
-    auto* switch_frame = reinterpret_cast<uint64_t*>(frame) - 7;
-    for (int i = 0; i < 6; ++i) switch_frame[i] = 0;
-    switch_frame[6] = reinterpret_cast<uint64_t>(thread_start);
-    thread->saved_rsp = reinterpret_cast<uint64_t>(switch_frame);
     // The initial FPU state: x87 control word 0x37F, SSE MXCSR 0x1F80 (all
     // exceptions masked), as Linux starts a program.
     lib::fill_bytes(thread->fpu_state, 0, sizeof thread->fpu_state);
@@ -147,6 +158,18 @@ lib::ErrorOr<Thread*> create_user_thread(Process* process, uint64_t rip, uint64_
     thread->fpu_state[1] = 0x03;
     uint32_t mxcsr = 0x1F80;
     lib::copy_bytes(thread->fpu_state + 24, &mxcsr, 4);
+    return thread;
+}
+
+lib::ErrorOr<Thread*> fork_user_thread(Process* process, const arch::TrapFrame& frame) {
+    Thread* thread = TRY(allocate_user_thread(process));
+    lib::copy_bytes(thread->user_frame(), &frame, sizeof frame);
+    // The kernel never touches the FPU (-mgeneral-regs-only), so the
+    // registers still hold the caller's user state; the bases are live in
+    // their MSRs (the user's GS base in KERNEL_GS_BASE while in the kernel).
+    asm volatile("fxsave %0" : "=m"(*reinterpret_cast<uint8_t(*)[512]>(thread->fpu_state)));
+    thread->fs_base = arch::read_msr(arch::msr_fs_base);
+    thread->gs_base = arch::read_msr(arch::msr_kernel_gs_base);
     return thread;
 }
 

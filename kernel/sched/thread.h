@@ -48,6 +48,9 @@ mm::AddressSpace* current_address_space();
 
 // A thread that will enter user mode at rip with stack rsp.
 lib::ErrorOr<Thread*> create_user_thread(Process* process, uint64_t rip, uint64_t rsp);
+// fork's thread in process: the caller's user registers (frame) and FPU
+// state, FS and GS bases; the caller adjusts the copy before it runs.
+lib::ErrorOr<Thread*> fork_user_thread(Process* process, const arch::TrapFrame& frame);
 void make_runnable(Thread* thread);
 
 // Gives up the CPU; returns when this thread runs again.

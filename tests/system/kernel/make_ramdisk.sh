@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds a cpio (newc) ramdisk for the kernel's system tests:
-#   make_ramdisk.sh OUTPUT.cpio [PATH=SOURCE_FILE | PATH@TEXT | PATH/ ]...
+#   make_ramdisk.sh OUTPUT.cpio [PATH=SOURCE_FILE | PATH@TEXT | PATH/ | PATH->TARGET]...
 # PATH=SOURCE copies a file (mode kept), PATH@TEXT writes TEXT and a newline,
-# PATH/ makes an empty directory. Paths are inside the ramdisk.
+# PATH/ makes an empty directory, PATH->TARGET a symbolic link to TARGET.
+# Paths are inside the ramdisk.
 set -eu
 output="$1"
 shift
@@ -11,6 +12,10 @@ trap 'rm -rf "$root"' EXIT
 for spec in "$@"; do
     case "$spec" in
         */) mkdir -p "$root/$spec" ;;
+        *-\>*)
+            path="${spec%%->*}"
+            mkdir -p "$root/$(dirname "$path")"
+            ln -s "${spec#*->}" "$root/$path" ;;
         *=*)
             path="${spec%%=*}"
             mkdir -p "$root/$(dirname "$path")"

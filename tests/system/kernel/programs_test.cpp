@@ -18,6 +18,21 @@ TEST(KernelPrograms, InitSmokeRunsAndItsStatusReachesTheHost) {
     EXPECT_EQ(log.find("FAIL"), std::string::npos) << log;
 }
 
+TEST(KernelPrograms, ForkUntilMemoryRunsOutFailsCleanlyAndLeaksNothing) {
+    // 64 MiB: fork fails with ENOMEM after some hundreds of children.
+    auto options = kernel_test_options("init=/sbin/fork-pressure 0", "programs");
+    options.memory = "64M";
+    std::string log;
+    int status = boot_and_wait(options, log);
+    EXPECT_EQ(status, 0) << log;
+    EXPECT_EQ(log.find("FAIL"), std::string::npos) << log;
+    EXPECT_NE(log.find("PASS fork fails with ENOMEM when memory runs out"), std::string::npos) << log;
+    EXPECT_EQ(log.find("panic"), std::string::npos) << log;
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(log, match, std::regex("mm: (\\d+) frames free before init, (\\d+) after"))) << log;
+    EXPECT_EQ(match[1], match[2]) << log;
+}
+
 TEST(KernelPrograms, HostileSyscallsAllFailCleanlyAndLeakNothing) {
     std::string log;
     int status = boot_and_wait(kernel_test_options("init=/sbin/hostile-syscalls", "programs"), log);

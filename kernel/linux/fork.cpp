@@ -1,0 +1,147 @@
+// New processes and their ends: fork, vfork, clone (the process forms
+// glibc's fork and posix_spawn use), clone3 (ENOSYS, so glibc falls back
+// to clone), wait4 and waitid.
+#include "lib/allocator.h"
+#include "linux/syscall.h"
+#include "mm/address_space.h"
+#include "mm/user_copy.h"
+#include "sched/process.h"
+#include "sched/thread.h"
+
+namespace linux {
+namespace {
+
+constexpr uint64_t clone_vm = 0x100, clone_fs = 0x200, clone_files = 0x400, clone_sighand = 0x800;
+constexpr uint64_t clone_vfork = 0x4000, clone_parent = 0x8000, clone_thread = 0x10000;
+constexpr uint64_t clone_settls = 0x80000, clone_parent_settid = 0x100000, clone_child_cleartid = 0x200000;
+constexpr uint64_t clone_child_settid = 0x1000000;
+constexpr uint64_t exit_signal_mask = 0xFF;
+constexpr uint64_t sigchld = 17;
+
+struct CloneRequest {
+    uint64_t flags = sigchld;
+    uint64_t stack = 0;
+    uint64_t parent_tid = 0;
+    uint64_t child_tid = 0;
+    uint64_t tls = 0;
+};
+
+Result fork_with(const Arguments& a, const CloneRequest& request) {
+    // Sharing memory, files or handlers between processes (threads,
+    // posix_spawn's CLONE_VM|CLONE_VFORK) needs shared objects we do not
+    // have yet: say so rather than half-do it.
+    if (request.flags & (clone_vm | clone_fs | clone_files | clone_sighand | clone_thread | clone_parent)) {
+        return lib::Error::not_implemented;
+    }
+    constexpr uint64_t understood =
+        exit_signal_mask | clone_vfork | clone_settls | clone_parent_settid | clone_child_cleartid | clone_child_settid;
+    if (request.flags & ~understood) return lib::Error::invalid_argument;
+    // Only SIGCHLD is ever sent (or none); other exit signals wait for signals.
+    uint64_t exit_signal = request.flags & exit_signal_mask;
+    if (exit_signal != 0 && exit_signal != sigchld) return lib::Error::invalid_argument;
+
+    sched::Process* child = TRY(sched::fork_process(current_process()));
+    auto made = sched::fork_user_thread(child, a.frame);
+    if (made.is_error()) {
+        sched::discard_process(child);
+        return made.error();
+    }
+    sched::Thread* thread = made.value();
+    arch::TrapFrame* frame = thread->user_frame();
+    frame->rax = 0;  // the child sees 0
+    if (request.stack != 0) frame->rsp = request.stack;
+    if (request.flags & clone_settls) thread->fs_base = request.tls;
+    int32_t tid = thread->tid;
+    if (request.flags & clone_child_settid) {
+        // As on Linux, a bad address here does not fail the fork.
+        (void)child->space->write(request.child_tid, &tid, sizeof tid);
+    }
+    if (request.flags & clone_child_cleartid) thread->clear_child_tid = request.child_tid;
+    if (request.flags & clone_parent_settid) (void)mm::copy_value_to_user(request.parent_tid, tid);
+    // vfork's parent waits for the child's exec or exit; with copy-on-write
+    // the child cannot disturb it, so vfork is fork here and both run.
+    sched::make_runnable(thread);
+    return static_cast<uint64_t>(child->pid);
+}
+
+// Which children a wait names: -1 any; >0 that pid; 0 and < -1 name
+// process groups, which are all one group per process so far: any child.
+int waited_pid(int64_t pid) {
+    return pid > 0 ? static_cast<int>(pid) : -1;
+}
+
+}  // namespace
+
+Result sys_fork(const Arguments& a) {
+    return fork_with(a, CloneRequest{});
+}
+
+Result sys_vfork(const Arguments& a) {
+    return fork_with(a, CloneRequest{clone_vfork | sigchld});
+}
+
+// clone(flags, stack, parent_tid, child_tid, tls): the x86-64 order.
+Result sys_clone(const Arguments& a) {
+    return fork_with(a, CloneRequest{a.a0, a.a1, a.a2, a.a3, a.a4});
+}
+
+Result sys_clone3(const Arguments&) {
+    return lib::Error::not_implemented;
+}
+
+Result sys_wait4(const Arguments& a) {
+    constexpr uint64_t wnohang = 1, wuntraced = 2, wcontinued = 8;
+    constexpr uint64_t wnothread = 0x20000000, wall = 0x40000000, wclone = 0x80000000;
+    if (a.a2 & ~(wnohang | wuntraced | wcontinued | wnothread | wall | wclone)) return lib::Error::invalid_argument;
+    int64_t pid = static_cast<int32_t>(a.a0);
+    if (pid == -0x80000000LL) return lib::Error::no_such_process;
+    sched::WaitResult result =
+        TRY(sched::wait_for_child(current_process(), waited_pid(pid), (a.a2 & wnohang) != 0, false));
+    if (result.pid != 0 && a.a1 != 0) {
+        int32_t status = result.wait_status;
+        TRY(mm::copy_value_to_user(a.a1, status));
+    }
+    if (a.a3 != 0) {
+        uint8_t usage[144] = {};  // struct rusage: no accounting yet
+        TRY(mm::copy_to_user(a.a3, usage, sizeof usage));
+    }
+    return static_cast<uint64_t>(result.pid);
+}
+
+// waitid(idtype, id, infop, options, rusage): exits only (WEXITED).
+Result sys_waitid(const Arguments& a) {
+    constexpr uint64_t p_all = 0, p_pid = 1, p_pgid = 2;
+    constexpr uint64_t wnohang = 1, wstopped = 2, wexited = 4, wcontinued = 8, wnowait = 0x1000000;
+    constexpr int cld_exited = 1, cld_killed = 2;
+    if (a.a3 & ~(wnohang | wstopped | wexited | wcontinued | wnowait)) return lib::Error::invalid_argument;
+    if ((a.a3 & (wexited | wstopped | wcontinued)) == 0) return lib::Error::invalid_argument;
+    int pid = -1;
+    if (a.a0 == p_pid) {
+        if (static_cast<int32_t>(a.a1) <= 0) return lib::Error::invalid_argument;
+        pid = static_cast<int32_t>(a.a1);
+    } else if (a.a0 != p_all && a.a0 != p_pgid) {
+        return lib::Error::invalid_argument;
+    }
+    // Stops and continues do not happen without signals: only exits are seen.
+    bool no_hang = (a.a3 & wnohang) != 0 || (a.a3 & wexited) == 0;
+    sched::WaitResult result = TRY(sched::wait_for_child(current_process(), pid, no_hang, (a.a3 & wnowait) != 0));
+    if (a.a2 != 0) {
+        // siginfo_t: signo, errno, code, then pid, uid, status at 16, 20, 24.
+        int32_t info[32] = {};
+        if (result.pid != 0) {
+            int signal = result.wait_status & 0x7F;
+            info[0] = static_cast<int32_t>(sigchld);
+            info[2] = signal != 0 ? cld_killed : cld_exited;
+            info[4] = result.pid;
+            info[6] = signal != 0 ? signal : (result.wait_status >> 8) & 0xFF;
+        }
+        TRY(mm::copy_to_user(a.a2, info, sizeof info));
+    }
+    if (a.a4 != 0) {
+        uint8_t usage[144] = {};
+        TRY(mm::copy_to_user(a.a4, usage, sizeof usage));
+    }
+    return uint64_t(0);
+}
+
+}  // namespace linux

@@ -1,0 +1,152 @@
+#include "object/pipe.h"
+
+#include "lib/allocator.h"
+#include "lib/ring_buffer.h"
+#include "mm/user_copy.h"
+#include "sched/thread.h"
+
+namespace object {
+namespace {
+
+constexpr uint32_t mode_fifo = 0010000;
+constexpr uint64_t fionread = 0x541B;
+constexpr int wake_everyone = 1 << 30;
+
+// Shared by the two ends. One CPU and a kernel that is not preempted: a
+// check of the ring and the block_on after it cannot be separated by the
+// other end's wake (which only system calls do, never interrupts).
+struct Pipe {
+    explicit Pipe(uint8_t* storage) : storage(storage), ring(storage, pipe_capacity) {}
+    ~Pipe() { lib::deallocate(storage); }
+
+    uint8_t* storage;
+    lib::RingBuffer ring;
+    int readers = 1;
+    int writers = 1;
+    sched::WaitQueue waiting_readers;
+    sched::WaitQueue waiting_writers;
+};
+
+class PipeEnd final : public File {
+public:
+    PipeEnd(Pipe* pipe, bool writing) : pipe_(pipe), writing_(writing) {}
+
+    ~PipeEnd() override {
+        if (pipe_ == nullptr) return;
+        // The last writer gone: readers see end of file; the last reader
+        // gone: writers see EPIPE. Either way blocked peers must look again.
+        if (writing_) {
+            --pipe_->writers;
+            (void)sched::wake(pipe_->waiting_readers, wake_everyone);
+        } else {
+            --pipe_->readers;
+            (void)sched::wake(pipe_->waiting_writers, wake_everyone);
+        }
+        if (pipe_->readers == 0 && pipe_->writers == 0) lib::destroy(pipe_);
+    }
+
+    lib::ErrorOr<size_t> read(uint64_t user_address, size_t length) override {
+        if (writing_) return lib::Error::bad_descriptor;
+        if (length == 0) return size_t(0);
+        while (pipe_->ring.empty()) {
+            if (pipe_->writers == 0) return size_t(0);
+            if (status_flags & open_nonblocking) return lib::Error::try_again;
+            (void)sched::block_on(pipe_->waiting_readers, 0);
+        }
+        size_t done = 0;
+        while (done < length && !pipe_->ring.empty()) {
+            lib::ByteSpan span = pipe_->ring.readable();
+            size_t count = lib::min(span.length, length - done);
+            auto copied = mm::copy_to_user(user_address + done, span.data, count);
+            if (copied.is_error()) {
+                if (done == 0) return copied.error();
+                break;
+            }
+            pipe_->ring.consume(count);
+            done += count;
+        }
+        (void)sched::wake(pipe_->waiting_writers, wake_everyone);
+        return done;
+    }
+
+    lib::ErrorOr<size_t> write(uint64_t user_address, size_t length) override {
+        if (!writing_) return lib::Error::bad_descriptor;
+        bool atomic = length <= pipe_atomic_bytes;
+        size_t done = 0;
+        while (done < length) {
+            if (pipe_->readers == 0) {
+                if (done > 0) return done;
+                return lib::Error::broken_pipe;
+            }
+            size_t room = pipe_->ring.free_space();
+            if (room == 0 || (atomic && room < length)) {
+                if (status_flags & open_nonblocking) {
+                    if (done > 0) return done;
+                    return lib::Error::try_again;
+                }
+                (void)sched::block_on(pipe_->waiting_writers, 0);
+                continue;
+            }
+            while (done < length && pipe_->ring.free_space() > 0) {
+                lib::ByteSpan span = pipe_->ring.writable();
+                size_t count = lib::min(span.length, length - done);
+                auto copied = mm::copy_from_user(span.data, user_address + done, count);
+                if (copied.is_error()) {
+                    (void)sched::wake(pipe_->waiting_readers, wake_everyone);
+                    if (done == 0) return copied.error();
+                    return done;
+                }
+                pipe_->ring.commit(count);
+                done += count;
+            }
+            (void)sched::wake(pipe_->waiting_readers, wake_everyone);
+        }
+        return done;
+    }
+
+    lib::ErrorOr<FileStatus> status() override {
+        FileStatus status;
+        status.inode = reinterpret_cast<uint64_t>(pipe_) >> 4;
+        status.mode = mode_fifo | 0600;
+        status.size = pipe_->ring.used();
+        return status;
+    }
+
+    lib::ErrorOr<uint64_t> control(uint64_t request, uint64_t argument) override {
+        if (request != fionread) return File::control(request, argument);
+        int32_t available = static_cast<int32_t>(pipe_->ring.used());
+        TRY(mm::copy_value_to_user(argument, available));
+        return uint64_t(0);
+    }
+
+private:
+    Pipe* pipe_;
+    bool writing_;
+};
+
+}  // namespace
+
+lib::ErrorOr<PipeEnds> create_pipe(int status_flags) {
+    auto* storage = static_cast<uint8_t*>(lib::allocate(pipe_capacity));
+    if (storage == nullptr) return lib::Error::no_memory;
+    Pipe* pipe = lib::make<Pipe>(storage);
+    if (pipe == nullptr) {
+        lib::deallocate(storage);
+        return lib::Error::no_memory;
+    }
+    PipeEnd* reader = lib::make<PipeEnd>(pipe, false);
+    PipeEnd* writer = lib::make<PipeEnd>(pipe, true);
+    if (reader == nullptr || writer == nullptr) {
+        // A lone end's close leaves the other side's count at 1, so the
+        // pipe survives it and is freed here.
+        if (reader != nullptr) lib::destroy(reader);
+        if (writer != nullptr) lib::destroy(writer);
+        lib::destroy(pipe);
+        return lib::Error::no_memory;
+    }
+    reader->status_flags = status_flags;      // O_RDONLY
+    writer->status_flags = status_flags | 1;  // O_WRONLY
+    return PipeEnds{reader, writer};
+}
+
+}  // namespace object

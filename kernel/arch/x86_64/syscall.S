@@ -8,6 +8,7 @@
  * Per-CPU block (sched/per_cpu.h): 0 kernel stack top, 8 user rsp scratch.
  */
 #include "arch/x86_64/gdt_selectors.h"
+#include "arch/x86_64/trap_registers.S.inc"
 
 .section .text
 .global syscall_entry
@@ -22,21 +23,7 @@ syscall_entry:
     pushq %rcx
     pushq $0      /* error code */
     pushq $0x100  /* arch::syscall_vector */
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    SAVE_REGISTERS
     movq %rsp, %rdi
     xorl %ebp, %ebp
     cld

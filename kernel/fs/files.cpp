@@ -93,8 +93,11 @@ private:
     uint64_t index_ = 0;
 };
 
+bool echo_enabled();
+
 // COM1 as a terminal. Reads poll the UART and halt between polls; writes
-// translate "\n" to "\r\n" like a tty with ONLCR.
+// translate "\n" to "\r\n" like a tty with ONLCR. Of termios only ECHO is
+// honoured; the rest is kept and reported back.
 class Console final : public object::File {
 public:
     explicit Console(Node* node) : node_(node) {}
@@ -103,8 +106,9 @@ public:
         if (length == 0) return size_t(0);
         char c = arch::serial::read_byte_blocking();
         if (c == '\r') c = '\n';
-        // Echo as a cooked terminal would.
-        arch::serial::write(&c, 1);
+        // Echo as a cooked terminal would, unless the program turned ECHO
+        // off to draw the line itself (busybox's line editing does).
+        if (echo_enabled()) arch::serial::write(&c, 1);
         TRY(mm::copy_to_user(user_address, &c, 1));
         return size_t(1);
     }
@@ -118,6 +122,13 @@ public:
             done += chunk;
         }
         return done;
+    }
+    // Readable when the UART holds a byte; poll waits re-check it on a
+    // timer (object::readiness_recheck_ns) as COM1 interrupts are not used.
+    uint32_t ready_events() override {
+        uint32_t events = object::poll_out | object::poll_write_normal;
+        if (arch::serial::input_ready()) events |= object::poll_in | object::poll_read_normal;
+        return events;
     }
     lib::ErrorOr<object::FileStatus> status() override { return status_of(*node_); }
     lib::ErrorOr<uint64_t> control(uint64_t request, uint64_t argument) override;
@@ -142,6 +153,11 @@ KernelTermios console_termios = {0x0500,  // ICRNL | IXON
                                  0x00BF,  // B38400 | CS8 | CREAD
                                  0x8A3B,  // ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN
                                  0,      {3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0}};
+
+bool echo_enabled() {
+    constexpr uint32_t local_echo = 0x0008;  // ECHO in c_lflag
+    return (console_termios.lflag & local_echo) != 0;
+}
 
 lib::ErrorOr<uint64_t> Console::control(uint64_t request, uint64_t argument) {
     switch (request) {

@@ -15,6 +15,7 @@
     X(4, stat)                \
     X(5, fstat)               \
     X(6, lstat)               \
+    X(7, poll)                \
     X(8, lseek)               \
     X(9, mmap)                \
     X(10, mprotect)           \
@@ -28,6 +29,7 @@
     X(20, writev)             \
     X(21, access)             \
     X(22, pipe)               \
+    X(23, select)             \
     X(24, sched_yield)        \
     X(28, madvise)            \
     X(32, dup)                \
@@ -69,6 +71,8 @@
     X(262, newfstatat)        \
     X(267, readlinkat)        \
     X(269, faccessat)         \
+    X(270, pselect6)          \
+    X(271, ppoll)             \
     X(273, set_robust_list)   \
     X(292, dup3)              \
     X(293, pipe2)             \

@@ -14,6 +14,10 @@ struct Node;
 
 namespace object {
 
+// poll(2) event bits, Linux values.
+constexpr uint32_t poll_in = 0x001, poll_priority = 0x002, poll_out = 0x004, poll_error = 0x008, poll_hangup = 0x010,
+                   poll_invalid = 0x020, poll_read_normal = 0x040, poll_write_normal = 0x100;
+
 // What fstat reports, in kernel terms; linux/files.cpp lays out struct stat.
 struct FileStatus {
     uint64_t inode = 0;
@@ -37,6 +41,10 @@ public:
     // Fills user memory with struct linux_dirent64 records.
     virtual lib::ErrorOr<size_t> read_directory(uint64_t user_address, size_t length);
     virtual lib::ErrorOr<uint64_t> control(uint64_t request, uint64_t argument);
+    // Which poll events hold now (poll_in, poll_out, poll_hangup,
+    // poll_error): a snapshot, never blocking. The default, for files
+    // whose reads and writes never block, is always readable and writable.
+    virtual uint32_t ready_events();
     // The ramfs node behind the file, for fchdir and path lookups relative to a directory fd.
     virtual fs::Node* node() { return nullptr; }
 
@@ -49,5 +57,15 @@ public:
 private:
     uint32_t references_ = 1;
 };
+
+// Waiting for readiness (poll, select). Objects whose readiness changes in
+// a system call (pipes) call notify_readiness_changed; the waiter then
+// looks at every file again. Sources without an interrupt (COM1 input)
+// are seen because a wait also ends at the next readiness_recheck_ns.
+constexpr uint64_t readiness_recheck_ns = 2'000'000;
+void notify_readiness_changed();
+// Blocks until a notification or deadline_ns (monotonic; 0: no deadline),
+// whichever is first, capped at readiness_recheck_ns from now.
+void wait_for_readiness_change(uint64_t deadline_ns);
 
 }  // namespace object

@@ -42,6 +42,7 @@ public:
             --pipe_->readers;
             (void)sched::wake(pipe_->waiting_writers, wake_everyone);
         }
+        notify_readiness_changed();
         if (pipe_->readers == 0 && pipe_->writers == 0) lib::destroy(pipe_);
     }
 
@@ -66,6 +67,7 @@ public:
             done += count;
         }
         (void)sched::wake(pipe_->waiting_writers, wake_everyone);
+        notify_readiness_changed();
         return done;
     }
 
@@ -93,6 +95,7 @@ public:
                 auto copied = mm::copy_from_user(span.data, user_address + done, count);
                 if (copied.is_error()) {
                     (void)sched::wake(pipe_->waiting_readers, wake_everyone);
+                    notify_readiness_changed();
                     if (done == 0) return copied.error();
                     return done;
                 }
@@ -100,8 +103,24 @@ public:
                 done += count;
             }
             (void)sched::wake(pipe_->waiting_readers, wake_everyone);
+            notify_readiness_changed();
         }
         return done;
+    }
+
+    // As Linux: the read end is readable with bytes buffered and hung up
+    // without writers; the write end is writable with room for an atomic
+    // write and in error without readers.
+    uint32_t ready_events() override {
+        uint32_t events = 0;
+        if (writing_) {
+            if (pipe_->ring.free_space() >= pipe_atomic_bytes) events |= poll_out | poll_write_normal;
+            if (pipe_->readers == 0) events |= poll_error;
+        } else {
+            if (!pipe_->ring.empty()) events |= poll_in | poll_read_normal;
+            if (pipe_->writers == 0) events |= poll_hangup;
+        }
+        return events;
     }
 
     lib::ErrorOr<FileStatus> status() override {

@@ -38,9 +38,16 @@ void write(const char* bytes, size_t length) {
 
 namespace arch::serial {
 
+namespace {
+constexpr uint8_t line_status_data_ready = 0x01;
+}
+
+bool input_ready() {
+    return (inb(com1 + 5) & line_status_data_ready) != 0;
+}
+
 char read_byte_blocking() {
-    constexpr uint8_t line_status_data_ready = 0x01;
-    while ((inb(com1 + 5) & line_status_data_ready) == 0) asm volatile("sti; hlt" : : : "memory");
+    while (!input_ready()) asm volatile("sti; hlt" : : : "memory");
     return static_cast<char>(inb(com1));
 }
 

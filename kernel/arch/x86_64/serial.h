@@ -14,5 +14,7 @@ namespace arch::serial {
 // Waits (halting between polls; the timer interrupt wakes the CPU) for one
 // byte of console input.
 char read_byte_blocking();
+// Whether a byte of console input is waiting (never blocks).
+bool input_ready();
 
 }  // namespace arch::serial

@@ -44,6 +44,14 @@ TEST(KernelPrograms, PipeChecksPassAsOnLinux) {
     EXPECT_EQ(match[1], match[2]) << log;
 }
 
+TEST(KernelPrograms, PollChecksPassAsOnLinux) {
+    std::string log;
+    int status = boot_and_wait(kernel_test_options("init=/sbin/poll-checks", "programs"), log);
+    EXPECT_EQ(status, 0) << log;
+    EXPECT_EQ(log.find("FAIL"), std::string::npos) << log;
+    EXPECT_NE(log.find("\nPASS poll-checks\n"), std::string::npos) << log;
+}
+
 TEST(KernelPrograms, HostileSyscallsAllFailCleanlyAndLeakNothing) {
     std::string log;
     int status = boot_and_wait(kernel_test_options("init=/sbin/hostile-syscalls", "programs"), log);

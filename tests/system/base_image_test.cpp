@@ -1,5 +1,6 @@
 // What `./tessera run` boots: the kernel with the base ramdisk (image/base),
-// Debian's busybox running /etc/rc. A user sees this; it must keep working.
+// Debian's busybox running /etc/rc and then an interactive shell on the
+// serial console. A user sees this; it must keep working.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -9,13 +10,19 @@
 namespace tessera::system_test {
 namespace {
 
-TEST(BaseImage, RunsTheRcScriptWithPipelinesAndExitsCleanly) {
+TEST(BaseImage, RunsTheRcScriptThenAnInteractiveShell) {
     auto options = kernel_options("init=/bin/sh /etc/rc");
     options.initrd = std::filesystem::path(TESSERA_BUILD_DIR) / "image/base/tessera-base.cpio";
     qemu::Machine machine(options);
+    // After its demo, rc hands the console to an interactive shell.
+    ASSERT_TRUE(machine.wait_for_serial("'exit' powers off.\n", boot_timeout)) << describe(machine);
+    ASSERT_TRUE(machine.wait_for_serial("/ # ", boot_timeout)) << describe(machine);
+    machine.write_serial("echo typed-$((40+2))\n");
+    EXPECT_TRUE(machine.wait_for_serial("\ntyped-42\n", boot_timeout)) << describe(machine);
+    machine.write_serial("exit 3\n");
     auto status = machine.wait_for_exit(boot_timeout);
     ASSERT_TRUE(status.has_value()) << describe(machine);
-    EXPECT_EQ(*status, 0) << describe(machine);
+    EXPECT_EQ(*status, 3) << describe(machine);
     std::string log = machine.serial_output();
     EXPECT_NE(log.find("Welcome to Tessera"), std::string::npos) << log;
     EXPECT_NE(log.find("$ uname -a\nTessera tessera "), std::string::npos) << log;

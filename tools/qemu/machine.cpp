@@ -256,23 +256,20 @@ bool Machine::wait_for_serial(const std::string& pattern, std::chrono::milliseco
     std::regex expression(pattern);
     auto deadline = std::chrono::steady_clock::now() + timeout;
     std::unique_lock lock(serial_mutex_);
-    for (;;) {
+    // Searches what arrived after the previous match and, on success, moves
+    // the search start past this one.
+    auto found = [&] {
         std::smatch match;
         auto begin = serial_.cbegin() + static_cast<std::ptrdiff_t>(serial_search_start_);
-        if (std::regex_search(begin, serial_.cend(), match, expression)) {
-            serial_search_start_ += static_cast<size_t>(match.position(0) + match.length(0));
-            return true;
-        }
+        if (!std::regex_search(begin, serial_.cend(), match, expression)) return false;
+        serial_search_start_ += static_cast<size_t>(match.position(0) + match.length(0));
+        return true;
+    };
+    for (;;) {
+        if (found()) return true;
         if (serial_closed_) return false;
-        if (serial_changed_.wait_until(lock, deadline) == std::cv_status::timeout) {
-            // One last look: output may have arrived together with the timeout.
-            begin = serial_.cbegin() + static_cast<std::ptrdiff_t>(serial_search_start_);
-            if (std::regex_search(begin, serial_.cend(), match, expression)) {
-                serial_search_start_ += static_cast<size_t>(match.position(0) + match.length(0));
-                return true;
-            }
-            return false;
-        }
+        // On timeout, one last look: output may have arrived with it.
+        if (serial_changed_.wait_until(lock, deadline) == std::cv_status::timeout) return found();
     }
 }
 

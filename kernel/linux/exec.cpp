@@ -93,10 +93,7 @@ Result sys_execve(const Arguments& a) {
     process.space = space;
     space->activate();
     lib::destroy(old);
-    for (int descriptor = 0; descriptor < object::FileTable::max_descriptors; ++descriptor) {
-        if (process.files.get(descriptor).is_error()) continue;
-        if (process.files.close_on_exec(descriptor)) (void)process.files.close(descriptor);
-    }
+    process.files.close_on_exec_all();
     if (fs::absolute_path(node, root, process.executable, sizeof process.executable).is_error()) {
         process.executable[0] = '\0';
     }

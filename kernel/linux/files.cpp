@@ -35,7 +35,7 @@ private:
 lib::ErrorOr<fs::Node*> start_directory(int64_t descriptor) {
     sched::Process& process = current_process();
     if (static_cast<int32_t>(descriptor) == at_fdcwd) return process.cwd;
-    object::File* file = TRY(process.files.get(static_cast<int>(descriptor)));
+    auto file = TRY(process.files.get(static_cast<int>(descriptor)));
     fs::Node* node = file->node();
     if (node == nullptr || !node->is_directory()) return lib::Error::not_directory;
     return node;
@@ -80,7 +80,7 @@ Result stat_at(int64_t directory, uint64_t path_address, uint64_t buffer, uint64
         if ((flags & at_empty_path) == 0) return lib::Error::not_found;
         if (static_cast<int32_t>(directory) == at_fdcwd)
             return write_stat(fs::status_of(*current_process().cwd), buffer);
-        object::File* file = TRY(current_process().files.get(static_cast<int>(directory)));
+        auto file = TRY(current_process().files.get(static_cast<int>(directory)));
         return write_stat(TRY(file->status()), buffer);
     }
     fs::Node* node = TRY(lookup(directory, path, (flags & at_symlink_nofollow) == 0));
@@ -148,23 +148,19 @@ Result access_at(int64_t directory, uint64_t path_address, uint64_t mode, uint64
 
 Result duplicate(uint64_t old_descriptor, int lowest, bool close_on_exec) {
     sched::Process& process = current_process();
-    object::File* file = TRY(process.files.get(static_cast<int>(old_descriptor)));
-    file->reference();
-    auto descriptor = process.files.install(file, close_on_exec, lowest);
-    if (descriptor.is_error()) {
-        file->release();
-        return descriptor.error();
-    }
-    return static_cast<uint64_t>(descriptor.value());
+    auto file = TRY(process.files.get(static_cast<int>(old_descriptor)));
+    auto descriptor = TRY(process.files.install(file.get(), close_on_exec, lowest));
+    (void)file.leak();  // the new descriptor's reference
+    return static_cast<uint64_t>(descriptor);
 }
 
 Result duplicate_to(uint64_t old_descriptor, uint64_t new_descriptor, bool close_on_exec) {
     sched::Process& process = current_process();
-    object::File* file = TRY(process.files.get(static_cast<int>(old_descriptor)));
+    auto file = TRY(process.files.get(static_cast<int>(old_descriptor)));
     if (new_descriptor >= static_cast<uint64_t>(object::FileTable::max_descriptors)) return lib::Error::bad_descriptor;
     if (old_descriptor == new_descriptor) return new_descriptor;
-    file->reference();
-    TRY(process.files.install_at(static_cast<int>(new_descriptor), file, close_on_exec));
+    TRY(process.files.install_at(static_cast<int>(new_descriptor), file.get(), close_on_exec));
+    (void)file.leak();  // the new descriptor's reference
     return new_descriptor;
 }
 
@@ -193,12 +189,12 @@ Result sys_newfstatat(const Arguments& a) {
 }
 
 Result sys_fstat(const Arguments& a) {
-    object::File* file = TRY(current_process().files.get(static_cast<int>(a.a0)));
+    auto file = TRY(current_process().files.get(static_cast<int>(a.a0)));
     return write_stat(TRY(file->status()), a.a1);
 }
 
 Result sys_getdents64(const Arguments& a) {
-    object::File* file = TRY(current_process().files.get(static_cast<int>(a.a0)));
+    auto file = TRY(current_process().files.get(static_cast<int>(a.a0)));
     return TRY(file->read_directory(a.a1, lib::min<uint64_t>(a.a2, 0x7FFFF000)));
 }
 
@@ -265,7 +261,7 @@ Result sys_fcntl(const Arguments& a) {
     constexpr uint64_t dupfd = 0, getfd = 1, setfd = 2, getfl = 3, setfl = 4, dupfd_cloexec = 1030;
     sched::Process& process = current_process();
     int descriptor = static_cast<int>(a.a0);
-    object::File* file = TRY(process.files.get(descriptor));
+    auto file = TRY(process.files.get(descriptor));
     switch (a.a1) {
         case dupfd:
         case dupfd_cloexec:

@@ -14,13 +14,13 @@ struct IoVector {
     uint64_t length;
 };
 
-lib::ErrorOr<object::File*> file_for(uint64_t descriptor) {
+lib::ErrorOr<object::FileReference> file_for(uint64_t descriptor) {
     return current_process().files.get(static_cast<int>(descriptor));
 }
 
 template <typename Operation>
 Result vector_io(const Arguments& a, Operation operation) {
-    object::File* file = TRY(file_for(a.a0));
+    auto file = TRY(file_for(a.a0));
     if (a.a2 > max_iovecs) return lib::Error::invalid_argument;
     uint64_t total = 0;
     for (uint64_t i = 0; i < a.a2; ++i) {
@@ -32,7 +32,7 @@ Result vector_io(const Arguments& a, Operation operation) {
         IoVector vector;
         TRY(mm::copy_value_from_user(vector, a.a1 + i * sizeof(IoVector)));
         if (vector.length == 0) continue;
-        auto done = operation(file, vector.base, vector.length);
+        auto done = operation(file.get(), vector.base, vector.length);
         if (done.is_error()) {
             if (total > 0) return total;
             return done.error();
@@ -46,12 +46,12 @@ Result vector_io(const Arguments& a, Operation operation) {
 }  // namespace
 
 Result sys_read(const Arguments& a) {
-    object::File* file = TRY(file_for(a.a0));
+    auto file = TRY(file_for(a.a0));
     return TRY(file->read(a.a1, lib::min(a.a2, max_io_length)));
 }
 
 Result sys_write(const Arguments& a) {
-    object::File* file = TRY(file_for(a.a0));
+    auto file = TRY(file_for(a.a0));
     return TRY(file->write(a.a1, lib::min(a.a2, max_io_length)));
 }
 
@@ -64,7 +64,7 @@ Result sys_writev(const Arguments& a) {
 }
 
 Result sys_pread64(const Arguments& a) {
-    object::File* file = TRY(file_for(a.a0));
+    auto file = TRY(file_for(a.a0));
     if (static_cast<int64_t>(a.a3) < 0) return lib::Error::invalid_argument;
     // Positioned reads leave the offset alone: seek, read, seek back.
     uint64_t saved = TRY(file->seek(0, 1));
@@ -75,13 +75,13 @@ Result sys_pread64(const Arguments& a) {
 }
 
 Result sys_lseek(const Arguments& a) {
-    object::File* file = TRY(file_for(a.a0));
+    auto file = TRY(file_for(a.a0));
     if (a.a2 > 2) return lib::Error::invalid_argument;
     return TRY(file->seek(static_cast<int64_t>(a.a1), static_cast<int>(a.a2)));
 }
 
 Result sys_ioctl(const Arguments& a) {
-    object::File* file = TRY(file_for(a.a0));
+    auto file = TRY(file_for(a.a0));
     return TRY(file->control(a.a1 & 0xFFFFFFFF, a.a2));
 }
 

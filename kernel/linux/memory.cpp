@@ -38,7 +38,7 @@ Result sys_mmap(const Arguments& a) {
     bool anonymous = flags & map_anonymous;
     const fs::Node* node = nullptr;
     if (!anonymous) {
-        object::File* file = TRY(current_process().files.get(descriptor));
+        auto file = TRY(current_process().files.get(descriptor));
         node = file->node();
         if (node == nullptr || !node->is_regular()) return lib::Error::access_denied;  // ENODEV on Linux
         // The ramdisk is read-only: a shared writable mapping could not be written back.

@@ -58,6 +58,52 @@ private:
     uint32_t references_ = 1;
 };
 
+// One counted reference to a File, released when it goes out of scope.
+// FileTable::get hands these out so that a File outlives a close(2) by
+// another thread while a system call (perhaps blocked in it) still uses it.
+class FileReference {
+public:
+    FileReference() = default;
+    // Takes over a reference the caller holds (a new File's first one).
+    static FileReference adopt(File* file) { return FileReference(file); }
+    // Takes a new reference.
+    static FileReference share(File* file) {
+        if (file != nullptr) file->reference();
+        return FileReference(file);
+    }
+    FileReference(FileReference&& other) : file_(other.file_) { other.file_ = nullptr; }
+    FileReference& operator=(FileReference&& other) {
+        if (this != &other) {
+            reset();
+            file_ = other.file_;
+            other.file_ = nullptr;
+        }
+        return *this;
+    }
+    FileReference(const FileReference&) = delete;
+    FileReference& operator=(const FileReference&) = delete;
+    ~FileReference() { reset(); }
+
+    File* get() const { return file_; }
+    File* operator->() const { return file_; }
+    File& operator*() const { return *file_; }
+    explicit operator bool() const { return file_ != nullptr; }
+    // Hands the reference over (FileTable::install takes one).
+    File* leak() {
+        File* file = file_;
+        file_ = nullptr;
+        return file;
+    }
+    void reset() {
+        if (file_ != nullptr) file_->release();
+        file_ = nullptr;
+    }
+
+private:
+    explicit FileReference(File* file) : file_(file) {}
+    File* file_ = nullptr;
+};
+
 // Waiting for readiness (poll, select). Objects whose readiness changes in
 // a system call (pipes) call notify_readiness_changed; the waiter then
 // looks at every file again. Sources without an interrupt (COM1 input)

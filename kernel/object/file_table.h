@@ -1,5 +1,11 @@
 // A process's file descriptors: small integers naming Files, each with its
 // close-on-exec flag. The lowest free number is always used, as POSIX says.
+//
+// The table itself is reference counted: a FileTable is one holder's
+// handle on it. fork copies it (copy_from); clone(CLONE_FILES) shares it
+// (share), so a close in one sharer is seen by all. Threads of one process
+// share their Process and so its handle; CLONE_FILES between processes
+// shares the table underneath.
 #pragma once
 #include <stdint.h>
 
@@ -12,30 +18,47 @@ class FileTable {
 public:
     static constexpr int max_descriptors = 256;
 
-    FileTable() = default;
-    ~FileTable();
+    FileTable() = default;  // no table yet: create, share or copy_from first
+    ~FileTable() { release(); }
     FileTable(const FileTable&) = delete;
     FileTable& operator=(const FileTable&) = delete;
 
-    // Takes over one reference to file; gives the descriptor.
+    // A new empty table (dropping any held before).
+    lib::Status create();
+    // fork: a new table with the same files (one more reference each) at
+    // the same numbers, with their close-on-exec flags.
+    lib::Status copy_from(const FileTable& other);
+    // CLONE_FILES: the same table as other.
+    void share(const FileTable& other);
+    // Whether another holder shares this table (execve then takes a copy).
+    bool is_shared() const;
+    // Drops this handle; the descriptors close with the table's last holder.
+    void release();
+
+    // Takes over one reference to file (not on failure); gives the descriptor.
     lib::ErrorOr<int> install(File* file, bool close_on_exec, int lowest = 0);
     // Installs at exactly descriptor, closing what was there (dup2).
     lib::Status install_at(int descriptor, File* file, bool close_on_exec);
-    // The file, without a new reference (valid while the descriptor is open
-    // and the process is single-threaded; threads will need a reference).
-    lib::ErrorOr<File*> get(int descriptor) const;
+    // The file, with a reference of its own: it stays valid for the whole
+    // system call even if another thread closes the descriptor meanwhile.
+    lib::ErrorOr<FileReference> get(int descriptor) const;
     lib::Status close(int descriptor);
-    // fork: the same files (one more reference each) at the same numbers,
-    // with their close-on-exec flags. Cannot fail.
-    void copy_from(const FileTable& other);
-    bool close_on_exec(int descriptor) const { return close_on_exec_[descriptor]; }
-    void set_close_on_exec(int descriptor, bool value) { close_on_exec_[descriptor] = value; }
-    void close_all();
+    // For an open descriptor (the caller checked it with get).
+    bool close_on_exec(int descriptor) const;
+    void set_close_on_exec(int descriptor, bool value);
+    // execve: closes the close-on-exec descriptors.
+    void close_on_exec_all();
     int open_count() const;
 
 private:
-    File* files_[max_descriptors] = {};
-    bool close_on_exec_[max_descriptors] = {};
+    struct Table {
+        uint32_t references = 1;
+        File* files[max_descriptors] = {};
+        bool close_on_exec[max_descriptors] = {};
+    };
+    static void close_all(Table& table);
+
+    Table* table_ = nullptr;
 };
 
 }  // namespace object

@@ -32,7 +32,7 @@ bool first_user_entry_seen = false;
 uint64_t frames_before_init = 0;
 
 void tear_down(Process* process) {
-    process->files.close_all();
+    process->files.release();
     lib::destroy(process->space);
     process->space = nullptr;
 }
@@ -88,6 +88,11 @@ lib::ErrorOr<Process*> create_process(int parent_pid) {
         return space.error();
     }
     process->space = space.value();
+    if (process->files.create().is_error()) {
+        lib::destroy(process->space);
+        lib::destroy(process);
+        return lib::Error::no_memory;
+    }
     process->pid = next_pid++;
     process->parent_pid = parent_pid;
     processes.push_back(*process);
@@ -104,7 +109,11 @@ lib::ErrorOr<Process*> fork_process(Process& parent) {
         return space.error();
     }
     child->space = space.value();
-    child->files.copy_from(parent.files);
+    if (child->files.copy_from(parent.files).is_error()) {
+        lib::destroy(child->space);
+        lib::destroy(child);
+        return lib::Error::no_memory;
+    }
     child->cwd = parent.cwd;
     lib::copy_bytes(child->executable, parent.executable, sizeof child->executable);
     child->limits_stack = parent.limits_stack;

@@ -62,6 +62,22 @@ const char* error_name(Error error) {
             return "no child";
         case Error::broken_pipe:
             return "broken pipe";
+        case Error::busy:
+            return "busy";
+        case Error::cross_device:
+            return "cross-device link";
+        case Error::no_device:
+            return "no such device";
+        case Error::no_device_or_address:
+            return "no such device or address";
+        case Error::no_space:
+            return "no space left";
+        case Error::file_too_big:
+            return "file too big";
+        case Error::deadlock:
+            return "deadlock";
+        case Error::address_in_use:
+            return "address in use";
     }
     return "unknown";
 }

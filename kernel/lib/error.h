@@ -37,6 +37,14 @@ enum class Error : int {
     not_implemented,  // ENOSYS for a call that exists but not this variant
     no_child,         // ECHILD: nothing to wait for
     broken_pipe,      // EPIPE: writing to a pipe nobody reads
+    busy,             // EBUSY
+    cross_device,     // EXDEV: a link or rename between filesystems
+    no_device,        // ENODEV: e.g. mmap of a file without memory
+    no_device_or_address,  // ENXIO: a device node with no driver, /dev/tty without a terminal
+    no_space,         // ENOSPC
+    file_too_big,     // EFBIG
+    deadlock,         // EDEADLK: a record lock wait that would never end
+    address_in_use,   // EADDRINUSE
 };
 
 // A short name for logs and panics.

@@ -90,6 +90,22 @@ int errno_for(lib::Error error) {
             return 95;  // EOPNOTSUPP
         case Error::timed_out:
             return 110;  // ETIMEDOUT
+        case Error::no_device_or_address:
+            return 6;  // ENXIO
+        case Error::busy:
+            return 16;  // EBUSY
+        case Error::cross_device:
+            return 18;  // EXDEV
+        case Error::no_device:
+            return 19;  // ENODEV
+        case Error::file_too_big:
+            return 27;  // EFBIG
+        case Error::no_space:
+            return 28;  // ENOSPC
+        case Error::deadlock:
+            return 35;  // EDEADLK
+        case Error::address_in_use:
+            return 98;  // EADDRINUSE
     }
     return 22;
 }

@@ -11,6 +11,9 @@
 namespace fs {
 struct Node;
 }
+namespace mm {
+class MemoryObject;
+}
 
 namespace object {
 
@@ -47,6 +50,10 @@ public:
     virtual uint32_t ready_events();
     // The ramfs node behind the file, for fchdir and path lookups relative to a directory fd.
     virtual fs::Node* node() { return nullptr; }
+    // The pages behind the file, for mmap (tmpfs files, memfds), without a
+    // new reference: a mapping that keeps it calls reference(). no_device
+    // (ENODEV) for files that cannot be mapped.
+    virtual lib::ErrorOr<mm::MemoryObject*> memory_object() { return lib::Error::no_device; }
 
     void reference() { __atomic_add_fetch(&references_, 1, __ATOMIC_RELAXED); }
     // Destroys the file with its last reference.

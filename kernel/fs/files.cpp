@@ -3,6 +3,7 @@
 #include "arch/x86_64/serial.h"
 #include "lib/allocator.h"
 #include "mm/user_copy.h"
+#include "sched/clock.h"
 
 namespace fs {
 namespace {
@@ -123,13 +124,14 @@ public:
         }
         return done;
     }
-    // Readable when the UART holds a byte; poll waits re-check it on a
-    // timer (object::readiness_recheck_ns) as COM1 interrupts are not used.
+    // Readable when the UART holds a byte. COM1 interrupts are not used, so
+    // nothing announces input: waiters look again every readiness_recheck_ns.
     uint32_t ready_events() override {
         uint32_t events = object::poll_out | object::poll_write_normal;
         if (arch::serial::input_ready()) events |= object::poll_in | object::poll_read_normal;
         return events;
     }
+    uint64_t readiness_deadline() override { return sched::monotonic_ns() + object::readiness_recheck_ns; }
     lib::ErrorOr<object::FileStatus> status() override { return status_of(*node_); }
     lib::ErrorOr<uint64_t> control(uint64_t request, uint64_t argument) override;
     Node* node() override { return node_; }

@@ -1,5 +1,5 @@
 // pipe and pipe2: the two ends installed as the lowest free descriptors.
-#include "object/pipe.h"
+#include "ipc/pipe.h"
 #include "linux/syscall.h"
 #include "mm/user_copy.h"
 #include "sched/process.h"
@@ -11,7 +11,7 @@ constexpr uint64_t o_nonblock = 04000, o_cloexec = 02000000;
 
 Result make_pipe(uint64_t user_fds, uint64_t flags) {
     if (flags & ~(o_nonblock | o_cloexec)) return lib::Error::invalid_argument;
-    object::PipeEnds ends = TRY(object::create_pipe(static_cast<int>(flags & o_nonblock)));
+    ipc::PipeEnds ends = TRY(ipc::create_pipe(static_cast<int>(flags & o_nonblock)));
     object::FileTable& files = current_process().files;
     bool close_on_exec = (flags & o_cloexec) != 0;
     auto read_fd = files.install(ends.read_end, close_on_exec);

@@ -1,13 +1,16 @@
-// Waiting on several descriptors: poll, ppoll, select, pselect6. Each asks
-// its files for ready_events() (object/file.h), returns when any requested
-// event holds or the timeout passes, and otherwise waits for a readiness
-// change. Signals are not delivered yet, so the masks of ppoll and pselect6
-// are checked and ignored, and no wait ends with EINTR.
+// Waiting on several descriptors: poll, ppoll, select, pselect6. Each
+// registers a waiter on every file's readiness queue (object/readiness.h),
+// asks the files for ready_events(), returns when any requested event holds
+// or the timeout passes, and otherwise sleeps until one of its files
+// announces a change (or a file's readiness_deadline passes). Signals are
+// not delivered yet, so the masks of ppoll and pselect6 are checked and
+// ignored, and no wait ends with EINTR.
 #include "lib/allocator.h"
 #include "linux/syscall.h"
 #include "mm/user_copy.h"
 #include "object/file.h"
 #include "object/file_table.h"
+#include "object/readiness.h"
 #include "sched/clock.h"
 #include "sched/process.h"
 
@@ -67,14 +70,77 @@ lib::Status check_signal_set_size(uint64_t mask, uint64_t size) {
     return lib::Status();
 }
 
-// What fd reports for the requested events; hang-up and error are always
-// reported, as on Linux, and a closed descriptor is poll_invalid.
-uint32_t poll_one(int32_t fd, uint32_t requested) {
-    if (fd < 0) return 0;
-    auto file = current_process().files.get(fd);
-    if (file.is_error()) return object::poll_invalid;
-    return file.value()->ready_events() & (requested | object::poll_error | object::poll_hangup);
-}
+// The files one poll or select call waits on: a reference and a waiter for
+// each descriptor, registered for the whole call.
+class WatchSet {
+public:
+    explicit WatchSet(size_t capacity) : capacity_(capacity) {
+        entries_ = static_cast<Entry*>(lib::allocate(sizeof(Entry) * (capacity == 0 ? 1 : capacity)));
+        if (entries_ != nullptr) {
+            for (size_t i = 0; i < capacity; ++i) new (&entries_[i]) Entry();
+        }
+    }
+    ~WatchSet() {
+        if (entries_ == nullptr) return;
+        for (size_t i = 0; i < count_; ++i) {
+            if (entries_[i].file == nullptr) continue;
+            object::ReadinessQueue::remove(entries_[i].waiter);
+            entries_[i].file->release();
+        }
+        lib::deallocate(entries_);
+    }
+    WatchSet(const WatchSet&) = delete;
+    WatchSet& operator=(const WatchSet&) = delete;
+
+    bool allocated() const { return entries_ != nullptr; }
+
+    // Watches fd for the requested events (hang-up and error always, as on
+    // Linux); a negative fd is ignored and a closed one is poll_invalid.
+    void add(int32_t fd, uint32_t requested) {
+        Entry& entry = entries_[count_++];
+        entry.requested = requested | object::poll_error | object::poll_hangup;
+        if (fd < 0) return;
+        auto file = current_process().files.get(fd);
+        if (file.is_error()) {
+            entry.invalid = true;
+            return;
+        }
+        entry.file = file.value().leak();
+        sleeper_.prepare(entry.waiter, entry.requested);
+        entry.file->readiness.add(entry.waiter);
+    }
+
+    // What entry index reports now.
+    uint32_t events(size_t index) const {
+        const Entry& entry = entries_[index];
+        if (entry.invalid) return object::poll_invalid;
+        if (entry.file == nullptr) return 0;
+        return entry.file->ready_events() & entry.requested;
+    }
+
+    // Sleeps until a watched file announces a change, one's readiness
+    // deadline passes, or deadline (0: none).
+    void wait(uint64_t deadline) {
+        for (size_t i = 0; i < count_; ++i) {
+            if (entries_[i].file == nullptr) continue;
+            uint64_t recheck = entries_[i].file->readiness_deadline();
+            if (recheck != 0 && (deadline == 0 || recheck < deadline)) deadline = recheck;
+        }
+        (void)sleeper_.block(deadline);
+    }
+
+private:
+    struct Entry {
+        object::SleeperWaiter waiter;
+        object::File* file = nullptr;
+        uint32_t requested = 0;
+        bool invalid = false;
+    };
+    object::ReadinessSleeper sleeper_;
+    Entry* entries_ = nullptr;
+    size_t capacity_;
+    size_t count_ = 0;
+};
 
 Result do_poll(uint64_t user_fds, uint64_t count, uint64_t deadline) {
     if (count > static_cast<uint64_t>(object::FileTable::max_descriptors)) return lib::Error::invalid_argument;
@@ -87,15 +153,22 @@ Result do_poll(uint64_t user_fds, uint64_t count, uint64_t deadline) {
         return copied.error();
     }
     uint64_t ready = 0;
-    for (;;) {
-        ready = 0;
-        for (uint64_t i = 0; i < count; ++i) {
-            uint32_t requested = static_cast<uint16_t>(fds[i].events);
-            fds[i].revents = static_cast<int16_t>(poll_one(fds[i].fd, requested));
-            if (fds[i].revents != 0) ++ready;
+    {
+        WatchSet watched(count);
+        if (!watched.allocated()) {
+            lib::deallocate(fds);
+            return lib::Error::no_memory;
         }
-        if (ready > 0 || expired(deadline)) break;
-        object::wait_for_readiness_change(deadline);
+        for (uint64_t i = 0; i < count; ++i) watched.add(fds[i].fd, static_cast<uint16_t>(fds[i].events));
+        for (;;) {
+            ready = 0;
+            for (uint64_t i = 0; i < count; ++i) {
+                fds[i].revents = static_cast<int16_t>(watched.events(i));
+                if (fds[i].revents != 0) ++ready;
+            }
+            if (ready > 0 || expired(deadline)) break;
+            watched.wait(deadline);
+        }
     }
     auto written = mm::copy_to_user(user_fds, fds, bytes);
     lib::deallocate(fds);
@@ -134,16 +207,25 @@ Result do_select(int64_t count, uint64_t reads, uint64_t writes, uint64_t except
         for (auto& set : sets->in) set[words - 1] &= (uint64_t(1) << (count % 64)) - 1;
     }
     uint64_t ready = 0;
+    // Entry i of watched is descriptor i (unasked ones are ignored entries).
+    WatchSet watched(static_cast<size_t>(count));
+    if (!watched.allocated()) status = lib::Error::no_memory;
+    for (int64_t fd = 0; fd < count && !status.is_error(); ++fd) {
+        uint64_t bit = uint64_t(1) << (fd % 64);
+        uint32_t requested = 0;
+        for (int set = 0; set < 3; ++set) {
+            if (sets->in[set][fd / 64] & bit) requested |= select_events[set];
+        }
+        watched.add(requested == 0 ? -1 : static_cast<int32_t>(fd), requested);
+    }
     while (!status.is_error()) {
         ready = 0;
         for (int64_t fd = 0; fd < count && !status.is_error(); ++fd) {
             uint64_t bit = uint64_t(1) << (fd % 64);
-            uint32_t requested = 0;
-            for (int set = 0; set < 3; ++set) {
-                if (sets->in[set][fd / 64] & bit) requested |= select_events[set];
-            }
-            if (requested == 0) continue;
-            uint32_t events = poll_one(static_cast<int32_t>(fd), requested);
+            bool asked_any = false;
+            for (int set = 0; set < 3; ++set) asked_any |= (sets->in[set][fd / 64] & bit) != 0;
+            if (!asked_any) continue;
+            uint32_t events = watched.events(static_cast<size_t>(fd));
             if (events & object::poll_invalid) status = lib::Error::bad_descriptor;
             for (int set = 0; set < 3; ++set) {
                 bool asked = (sets->in[set][fd / 64] & bit) != 0;
@@ -156,7 +238,7 @@ Result do_select(int64_t count, uint64_t reads, uint64_t writes, uint64_t except
             }
         }
         if (status.is_error() || ready > 0 || expired(deadline)) break;
-        object::wait_for_readiness_change(deadline);
+        watched.wait(deadline);
     }
     for (int set = 0; set < 3 && !status.is_error(); ++set) {
         if (sets->addresses[set] != 0) status = mm::copy_to_user(sets->addresses[set], sets->out[set], words * 8);

@@ -1,8 +1,6 @@
 #include "object/file.h"
 
 #include "lib/allocator.h"
-#include "sched/clock.h"
-#include "sched/thread.h"
 
 namespace object {
 
@@ -24,22 +22,6 @@ lib::ErrorOr<uint64_t> File::control(uint64_t, uint64_t) {
 
 uint32_t File::ready_events() {
     return poll_in | poll_read_normal | poll_out | poll_write_normal;
-}
-
-namespace {
-// One queue for every poller: changes are rare next to the cost of a
-// per-file list of waiters, and a woken poller re-checks its own files.
-sched::WaitQueue readiness_waiters;
-}  // namespace
-
-void notify_readiness_changed() {
-    (void)sched::wake(readiness_waiters, 1 << 30);
-}
-
-void wait_for_readiness_change(uint64_t deadline_ns) {
-    uint64_t recheck = sched::monotonic_ns() + readiness_recheck_ns;
-    if (deadline_ns == 0 || deadline_ns > recheck) deadline_ns = recheck;
-    (void)sched::block_on(readiness_waiters, deadline_ns);
 }
 
 void File::release() {

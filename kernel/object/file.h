@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "lib/error.h"
+#include "object/readiness.h"
 
 namespace fs {
 struct Node;
@@ -20,6 +21,8 @@ namespace object {
 // poll(2) event bits, Linux values.
 constexpr uint32_t poll_in = 0x001, poll_priority = 0x002, poll_out = 0x004, poll_error = 0x008, poll_hangup = 0x010,
                    poll_invalid = 0x020, poll_read_normal = 0x040, poll_write_normal = 0x100;
+
+constexpr int open_nonblocking = 04000;  // O_NONBLOCK in File::status_flags
 
 // What fstat reports, in kernel terms; linux/files.cpp lays out struct stat.
 struct FileStatus {
@@ -48,6 +51,10 @@ public:
     // poll_error): a snapshot, never blocking. The default, for files
     // whose reads and writes never block, is always readable and writable.
     virtual uint32_t ready_events();
+    // 0 when every change of ready_events() comes with readiness.notify;
+    // otherwise the monotonic time by which it may change unannounced (the
+    // console's polled input, a timer's next expiry): waiters look again then.
+    virtual uint64_t readiness_deadline() { return 0; }
     // The ramfs node behind the file, for fchdir and path lookups relative to a directory fd.
     virtual fs::Node* node() { return nullptr; }
     // The pages behind the file, for mmap (tmpfs files, memfds), without a
@@ -60,6 +67,8 @@ public:
     void release();
 
     int status_flags = 0;  // O_APPEND, O_NONBLOCK...: what fcntl(F_GETFL) shows
+    // Who waits for this file's readiness (poll, select, epoll items).
+    ReadinessQueue readiness;
 
 private:
     uint32_t references_ = 1;
@@ -110,15 +119,5 @@ private:
     explicit FileReference(File* file) : file_(file) {}
     File* file_ = nullptr;
 };
-
-// Waiting for readiness (poll, select). Objects whose readiness changes in
-// a system call (pipes) call notify_readiness_changed; the waiter then
-// looks at every file again. Sources without an interrupt (COM1 input)
-// are seen because a wait also ends at the next readiness_recheck_ns.
-constexpr uint64_t readiness_recheck_ns = 2'000'000;
-void notify_readiness_changed();
-// Blocks until a notification or deadline_ns (monotonic; 0: no deadline),
-// whichever is first, capped at readiness_recheck_ns from now.
-void wait_for_readiness_change(uint64_t deadline_ns);
 
 }  // namespace object

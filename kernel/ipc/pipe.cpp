@@ -1,12 +1,15 @@
-#include "object/pipe.h"
+#include "ipc/pipe.h"
 
 #include "lib/allocator.h"
 #include "lib/ring_buffer.h"
 #include "mm/user_copy.h"
 #include "sched/thread.h"
 
-namespace object {
+namespace ipc {
 namespace {
+
+using object::File;
+using object::FileStatus;
 
 constexpr uint32_t mode_fifo = 0010000;
 constexpr uint64_t fionread = 0x541B;
@@ -25,6 +28,18 @@ struct Pipe {
     int writers = 1;
     sched::WaitQueue waiting_readers;
     sched::WaitQueue waiting_writers;
+    File* read_end = nullptr;  // each end while it exists
+    File* write_end = nullptr;
+
+    // Wakes blocked readers and pollers of the read end.
+    void readable_changed(uint32_t events) {
+        (void)sched::wake(waiting_readers, wake_everyone);
+        if (read_end != nullptr) read_end->readiness.notify(events);
+    }
+    void writable_changed(uint32_t events) {
+        (void)sched::wake(waiting_writers, wake_everyone);
+        if (write_end != nullptr) write_end->readiness.notify(events);
+    }
 };
 
 class PipeEnd final : public File {
@@ -37,12 +52,13 @@ public:
         // gone: writers see EPIPE. Either way blocked peers must look again.
         if (writing_) {
             --pipe_->writers;
-            (void)sched::wake(pipe_->waiting_readers, wake_everyone);
+            pipe_->write_end = nullptr;
+            pipe_->readable_changed(object::poll_hangup | object::poll_in);
         } else {
             --pipe_->readers;
-            (void)sched::wake(pipe_->waiting_writers, wake_everyone);
+            pipe_->read_end = nullptr;
+            pipe_->writable_changed(object::poll_error | object::poll_out);
         }
-        notify_readiness_changed();
         if (pipe_->readers == 0 && pipe_->writers == 0) lib::destroy(pipe_);
     }
 
@@ -51,7 +67,7 @@ public:
         if (length == 0) return size_t(0);
         while (pipe_->ring.empty()) {
             if (pipe_->writers == 0) return size_t(0);
-            if (status_flags & open_nonblocking) return lib::Error::try_again;
+            if (status_flags & object::open_nonblocking) return lib::Error::try_again;
             (void)sched::block_on(pipe_->waiting_readers, 0);
         }
         size_t done = 0;
@@ -66,8 +82,7 @@ public:
             pipe_->ring.consume(count);
             done += count;
         }
-        (void)sched::wake(pipe_->waiting_writers, wake_everyone);
-        notify_readiness_changed();
+        pipe_->writable_changed(object::poll_out | object::poll_write_normal);
         return done;
     }
 
@@ -82,7 +97,7 @@ public:
             }
             size_t room = pipe_->ring.free_space();
             if (room == 0 || (atomic && room < length)) {
-                if (status_flags & open_nonblocking) {
+                if (status_flags & object::open_nonblocking) {
                     if (done > 0) return done;
                     return lib::Error::try_again;
                 }
@@ -94,16 +109,14 @@ public:
                 size_t count = lib::min(span.length, length - done);
                 auto copied = mm::copy_from_user(span.data, user_address + done, count);
                 if (copied.is_error()) {
-                    (void)sched::wake(pipe_->waiting_readers, wake_everyone);
-                    notify_readiness_changed();
+                    pipe_->readable_changed(object::poll_in | object::poll_read_normal);
                     if (done == 0) return copied.error();
                     return done;
                 }
                 pipe_->ring.commit(count);
                 done += count;
             }
-            (void)sched::wake(pipe_->waiting_readers, wake_everyone);
-            notify_readiness_changed();
+            pipe_->readable_changed(object::poll_in | object::poll_read_normal);
         }
         return done;
     }
@@ -114,11 +127,11 @@ public:
     uint32_t ready_events() override {
         uint32_t events = 0;
         if (writing_) {
-            if (pipe_->ring.free_space() >= pipe_atomic_bytes) events |= poll_out | poll_write_normal;
-            if (pipe_->readers == 0) events |= poll_error;
+            if (pipe_->ring.free_space() >= pipe_atomic_bytes) events |= object::poll_out | object::poll_write_normal;
+            if (pipe_->readers == 0) events |= object::poll_error;
         } else {
-            if (!pipe_->ring.empty()) events |= poll_in | poll_read_normal;
-            if (pipe_->writers == 0) events |= poll_hangup;
+            if (!pipe_->ring.empty()) events |= object::poll_in | object::poll_read_normal;
+            if (pipe_->writers == 0) events |= object::poll_hangup;
         }
         return events;
     }
@@ -163,9 +176,11 @@ lib::ErrorOr<PipeEnds> create_pipe(int status_flags) {
         lib::destroy(pipe);
         return lib::Error::no_memory;
     }
+    pipe->read_end = reader;
+    pipe->write_end = writer;
     reader->status_flags = status_flags;      // O_RDONLY
     writer->status_flags = status_flags | 1;  // O_WRONLY
     return PipeEnds{reader, writer};
 }
 
-}  // namespace object
+}  // namespace ipc

@@ -282,7 +282,7 @@ int main(int argc, char** argv) {
     const std::vector<Benchmark> benchmarks = {
         {"null_syscall", "bench-null-syscall", {"null_syscall"}, ""},
         {"anon_page_fault", "bench-page-fault", {"anon_page_fault"}, ""},
-        {"exec", "bench-exec", {"exec_to_exit", "exec_chain"}, ""},
+        {"exec", "bench-exec", {"exec_to_exit", "busybox_true", "exec_chain"}, ""},
         {"hello_as_init", "hello", {"hello_as_init"}, "hello from a static program"},
     };
 
@@ -294,6 +294,7 @@ int main(int argc, char** argv) {
         for (const char* program : {"bench-null-syscall", "bench-page-fault", "bench-exec", "hello"}) {
             ramdisk.add_file(std::string("/bench/") + program, settings.programs / program);
         }
+        ramdisk.add_file("/bench/busybox", TESSERA_BUSYBOX);  // bench-exec's busybox_true
         ramdisk.add_device("/dev/console", tessera::image::EntryKind::character_device, 0600, 5, 1);
         std::ofstream out(ramdisk_path, std::ios::binary | std::ios::trunc);
         ramdisk.write(out);

@@ -2,6 +2,8 @@
 //
 //   exec_to_exit  fork + execve("hello", "-q") + wait4, COUNT times: what a
 //                 shell pays to run a program. Needs fork.
+//   busybox_true  the same with Debian's busybox-static running `true`
+//                 (when a busybox sits next to this program).
 //   exec_chain    this program execve()s itself COUNT times without fork;
 //                 each exec starts a fresh image (static, ~1 MiB) that
 //                 parses its arguments and execs again. Needs only execve.
@@ -33,28 +35,28 @@ std::string sibling(const std::string& name) {
     return (slash == std::string::npos ? std::string(".") : self.substr(0, slash)) + "/" + name;
 }
 
-void fork_exec_wait(long count) {
-    std::string hello = sibling("hello");
+// fork + execve(program, {program, argument}) + wait4, count times, as figure.
+void fork_exec_wait(const char* figure, const std::string& program, const char* argument, long count) {
     std::int64_t start = monotonic_ns();
     for (long i = 0; i < count; ++i) {
         pid_t child = fork();
         if (child < 0) {
-            std::printf("bench exec_to_exit error=fork_%s\n", strerrorname_np(errno));
+            std::printf("bench %s error=fork_%s\n", figure, strerrorname_np(errno));
             return;
         }
         if (child == 0) {
-            char* args[] = {const_cast<char*>(hello.c_str()), const_cast<char*>("-q"), nullptr};
+            char* args[] = {const_cast<char*>(program.c_str()), const_cast<char*>(argument), nullptr};
             execve(args[0], args, environ);
             _exit(127);
         }
         int status = 0;
         if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            std::printf("bench exec_to_exit error=%s_did_not_exit_0\n", hello.c_str());
+            std::printf("bench %s error=%s_did_not_exit_0\n", figure, program.c_str());
             return;
         }
     }
-    std::printf("bench exec_to_exit us_per_op=%.1f count=%ld program=%s\n",
-                static_cast<double>(monotonic_ns() - start) / count / 1000, count, hello.c_str());
+    std::printf("bench %s us_per_op=%.1f count=%ld program=%s\n", figure,
+                static_cast<double>(monotonic_ns() - start) / count / 1000, count, program.c_str());
 }
 
 [[noreturn]] void exec_chain(long remaining, long total, std::int64_t start) {
@@ -82,7 +84,11 @@ int main(int argc, char** argv) {
     }
     long count = count_argument(argc, argv, 1, 200);
     std::fflush(stdout);
-    fork_exec_wait(count);
+    fork_exec_wait("exec_to_exit", sibling("hello"), "-q", count);
     std::fflush(stdout);
+    if (access(sibling("busybox").c_str(), X_OK) == 0) {
+        fork_exec_wait("busybox_true", sibling("busybox"), "true", count);
+        std::fflush(stdout);
+    }
     exec_chain(count, count, monotonic_ns());
 }

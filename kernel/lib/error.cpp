@@ -78,6 +78,28 @@ const char* error_name(Error error) {
             return "deadlock";
         case Error::address_in_use:
             return "address in use";
+        case Error::not_socket:
+            return "not a socket";
+        case Error::message_too_big:
+            return "message too big";
+        case Error::wrong_protocol_type:
+            return "wrong protocol type";
+        case Error::protocol_not_supported:
+            return "protocol not supported";
+        case Error::operation_not_supported:
+            return "operation not supported";
+        case Error::family_not_supported:
+            return "address family not supported";
+        case Error::connection_reset:
+            return "connection reset";
+        case Error::already_connected:
+            return "already connected";
+        case Error::not_connected:
+            return "not connected";
+        case Error::connection_refused:
+            return "connection refused";
+        case Error::destination_required:
+            return "destination address required";
     }
     return "unknown";
 }

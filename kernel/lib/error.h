@@ -45,6 +45,17 @@ enum class Error : int {
     file_too_big,     // EFBIG
     deadlock,         // EDEADLK: a record lock wait that would never end
     address_in_use,   // EADDRINUSE
+    not_socket,  // ENOTSOCK: a socket call on another file
+    message_too_big,  // EMSGSIZE: a datagram larger than the buffer
+    wrong_protocol_type,  // EPROTOTYPE: connecting sockets of different types
+    protocol_not_supported,  // EPROTONOSUPPORT
+    operation_not_supported,  // EOPNOTSUPP: e.g. listen on a datagram socket
+    family_not_supported,  // EAFNOSUPPORT: socket families other than AF_UNIX
+    connection_reset,  // ECONNRESET: the peer closed with data unread
+    already_connected,  // EISCONN
+    not_connected,  // ENOTCONN
+    connection_refused,  // ECONNREFUSED: nobody listens at the address
+    destination_required,  // EDESTADDRREQ: sending on an unconnected datagram socket
 };
 
 // A short name for logs and panics.

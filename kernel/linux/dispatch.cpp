@@ -106,6 +106,28 @@ int errno_for(lib::Error error) {
             return 35;  // EDEADLK
         case Error::address_in_use:
             return 98;  // EADDRINUSE
+        case Error::not_socket:
+            return 88;  // ENOTSOCK
+        case Error::message_too_big:
+            return 90;  // EMSGSIZE
+        case Error::wrong_protocol_type:
+            return 91;  // EPROTOTYPE
+        case Error::protocol_not_supported:
+            return 93;  // EPROTONOSUPPORT
+        case Error::operation_not_supported:
+            return 95;  // EOPNOTSUPP
+        case Error::family_not_supported:
+            return 97;  // EAFNOSUPPORT
+        case Error::connection_reset:
+            return 104;  // ECONNRESET
+        case Error::already_connected:
+            return 106;  // EISCONN
+        case Error::not_connected:
+            return 107;  // ENOTCONN
+        case Error::connection_refused:
+            return 111;  // ECONNREFUSED
+        case Error::destination_required:
+            return 89;  // EDESTADDRREQ
     }
     return 22;
 }

@@ -8,6 +8,10 @@
 #include "lib/error.h"
 #include "linux/syscall_list.h"
 
+namespace object {
+class File;
+}
+
 namespace sched {
 struct Process;
 struct Thread;
@@ -29,6 +33,10 @@ LINUX_SYSCALLS(DECLARE_HANDLER)
 // The caller's process and thread.
 sched::Process& current_process();
 sched::Thread& current_thread();
+
+// Installs a new file (taking over its one reference) at the lowest free
+// descriptor; on failure releases it. For the calls that create objects.
+Result install_new_file(object::File* file, bool close_on_exec);
 
 // The Linux errno for an error (positive).
 int errno_for(lib::Error error);

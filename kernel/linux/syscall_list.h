@@ -60,12 +60,15 @@
     X(201, time)              \
     X(202, futex)             \
     X(204, sched_getaffinity) \
+    X(213, epoll_create)      \
     X(217, getdents64)        \
     X(218, set_tid_address)   \
     X(228, clock_gettime)     \
     X(229, clock_getres)      \
     X(230, clock_nanosleep)   \
     X(231, exit_group)        \
+    X(232, epoll_wait)        \
+    X(233, epoll_ctl)         \
     X(247, waitid)            \
     X(257, openat)            \
     X(262, newfstatat)        \
@@ -74,6 +77,13 @@
     X(270, pselect6)          \
     X(271, ppoll)             \
     X(273, set_robust_list)   \
+    X(281, epoll_pwait)       \
+    X(283, timerfd_create)    \
+    X(284, eventfd)           \
+    X(286, timerfd_settime)   \
+    X(287, timerfd_gettime)   \
+    X(290, eventfd2)          \
+    X(291, epoll_create1)     \
     X(292, dup3)              \
     X(293, pipe2)             \
     X(302, prlimit64)         \

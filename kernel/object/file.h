@@ -35,6 +35,10 @@ struct FileStatus {
     uint32_t links = 1;
 };
 
+// What a File is, for the calls that only work on one kind (epoll_ctl on an
+// epoll, accept on a socket) and must say EINVAL or ENOTSOCK to the rest.
+enum class FileKind : uint8_t { other, epoll, socket, event_counter, timer };
+
 class File {
 public:
     virtual ~File() = default;
@@ -69,6 +73,7 @@ public:
     int status_flags = 0;  // O_APPEND, O_NONBLOCK...: what fcntl(F_GETFL) shows
     // Who waits for this file's readiness (poll, select, epoll items).
     ReadinessQueue readiness;
+    FileKind kind = FileKind::other;  // set by whoever makes the file
 
 private:
     uint32_t references_ = 1;

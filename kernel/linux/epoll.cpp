@@ -1,0 +1,80 @@
+// epoll_create, epoll_create1, epoll_ctl, epoll_wait, epoll_pwait
+// (ipc/epoll.h). The signal mask of epoll_pwait is checked and not applied
+// yet (no signal state to apply it to).
+#include "ipc/epoll.h"
+#include "lib/allocator.h"
+#include "linux/syscall.h"
+#include "mm/user_copy.h"
+#include "object/file.h"
+#include "sched/clock.h"
+#include "sched/process.h"
+
+namespace linux {
+namespace {
+
+constexpr uint64_t epoll_cloexec = 02000000;
+constexpr uint64_t signal_set_size = 8;
+// Linux caps maxevents at INT_MAX / sizeof(struct epoll_event).
+constexpr int64_t max_events = 0x7fffffff / 12;
+// Events collected per pass: epoll_wait copies out in chunks of this many.
+constexpr size_t events_per_pass = 64;
+
+struct [[gnu::packed]] UserEpollEvent {
+    uint32_t events;
+    uint64_t data;
+};
+
+Result wait(uint64_t epoll_fd, uint64_t user_events, int64_t capacity, int64_t timeout_ms) {
+    if (capacity <= 0 || capacity > max_events) return lib::Error::invalid_argument;
+    auto epoll = TRY(current_process().files.get(static_cast<int>(epoll_fd)));
+    if (epoll->kind != object::FileKind::epoll) return lib::Error::invalid_argument;
+    uint64_t deadline = 0;
+    if (timeout_ms >= 0) deadline = sched::monotonic_ns() + static_cast<uint64_t>(timeout_ms) * 1'000'000 + 1;
+    size_t chunk = lib::min(static_cast<size_t>(capacity), events_per_pass);
+    ipc::EpollEvent ready[events_per_pass];
+    size_t count = TRY(ipc::wait_epoll(*epoll, ready, chunk, deadline));
+    for (size_t i = 0; i < count; ++i) {
+        UserEpollEvent event{ready[i].events, ready[i].data};
+        TRY(mm::copy_value_to_user(user_events + i * sizeof(UserEpollEvent), event));
+    }
+    return count;
+}
+
+}  // namespace
+
+Result sys_epoll_create(const Arguments& a) {
+    if (static_cast<int32_t>(a.a0) <= 0) return lib::Error::invalid_argument;
+    return install_new_file(TRY(ipc::create_epoll(0)), false);
+}
+
+Result sys_epoll_create1(const Arguments& a) {
+    if (a.a0 & ~epoll_cloexec) return lib::Error::invalid_argument;
+    return install_new_file(TRY(ipc::create_epoll(0)), a.a0 & epoll_cloexec);
+}
+
+Result sys_epoll_ctl(const Arguments& a) {
+    int operation = static_cast<int>(a.a1);
+    auto epoll = TRY(current_process().files.get(static_cast<int>(a.a0)));
+    auto target = TRY(current_process().files.get(static_cast<int>(a.a2)));
+    if (operation < 1 || operation > 3) return lib::Error::invalid_argument;
+    ipc::EpollEvent event{0, 0};
+    if (operation != static_cast<int>(ipc::EpollOperation::remove)) {
+        UserEpollEvent user;
+        TRY(mm::copy_value_from_user(user, a.a3));
+        event = ipc::EpollEvent{user.events, user.data};
+    }
+    TRY(ipc::control_epoll(*epoll, static_cast<ipc::EpollOperation>(operation), static_cast<int>(a.a2), *target,
+                           event));
+    return uint64_t(0);
+}
+
+Result sys_epoll_wait(const Arguments& a) {
+    return wait(a.a0, a.a1, static_cast<int32_t>(a.a2), static_cast<int32_t>(a.a3));
+}
+
+Result sys_epoll_pwait(const Arguments& a) {
+    if (a.a4 != 0 && a.a5 != signal_set_size) return lib::Error::invalid_argument;
+    return wait(a.a0, a.a1, static_cast<int32_t>(a.a2), static_cast<int32_t>(a.a3));
+}
+
+}  // namespace linux

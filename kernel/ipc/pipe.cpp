@@ -68,6 +68,7 @@ public:
         while (pipe_->ring.empty()) {
             if (pipe_->writers == 0) return size_t(0);
             if (status_flags & object::open_nonblocking) return lib::Error::try_again;
+            if (sched::current_thread_must_exit()) return lib::Error::interrupted;
             (void)sched::block_on(pipe_->waiting_readers, 0);
         }
         size_t done = 0;
@@ -100,6 +101,10 @@ public:
                 if (status_flags & object::open_nonblocking) {
                     if (done > 0) return done;
                     return lib::Error::try_again;
+                }
+                if (sched::current_thread_must_exit()) {
+                    if (done > 0) return done;
+                    return lib::Error::interrupted;
                 }
                 (void)sched::block_on(pipe_->waiting_writers, 0);
                 continue;

@@ -148,9 +148,11 @@ extern "C" void syscall_dispatch(arch::TrapFrame* frame) {
             }
         }
         frame->rax = static_cast<uint64_t>(-38);
+        sched::before_user_return();
         return;
     }
     linux::Result result = linux::table.handlers[number](arguments);
     frame->rax = result.is_error() ? static_cast<uint64_t>(-static_cast<int64_t>(linux::errno_for(result.error())))
                                    : result.value();
+    sched::before_user_return();
 }

@@ -88,7 +88,15 @@ Result sys_execve(const Arguments& a) {
         return loaded.error();
     }
 
-    // The point of no return: the old image goes.
+    // The point of no return: the other threads and the old image go.
+    // (Only our own exit can stop the first; the new image is dropped then.)
+    if (process.thread_count > 1) {
+        lib::Status alone = sched::become_only_thread();
+        if (alone.is_error()) {
+            lib::destroy(space);
+            return alone.error();
+        }
+    }
     mm::AddressSpace* old = process.space;
     process.space = space;
     space->activate();

@@ -1,6 +1,6 @@
-// New processes and their ends: fork, vfork, clone (the process forms
-// glibc's fork and posix_spawn use), clone3 (ENOSYS, so glibc falls back
-// to clone), wait4 and waitid.
+// New processes and threads and their ends: fork, vfork, clone (glibc's
+// fork and pthread_create forms), clone3 (ENOSYS, so glibc falls back to
+// clone), wait4 and waitid.
 #include "lib/allocator.h"
 #include "linux/syscall.h"
 #include "mm/address_space.h"
@@ -14,7 +14,8 @@ namespace {
 constexpr uint64_t clone_vm = 0x100, clone_fs = 0x200, clone_files = 0x400, clone_sighand = 0x800;
 constexpr uint64_t clone_vfork = 0x4000, clone_parent = 0x8000, clone_thread = 0x10000;
 constexpr uint64_t clone_settls = 0x80000, clone_parent_settid = 0x100000, clone_child_cleartid = 0x200000;
-constexpr uint64_t clone_child_settid = 0x1000000;
+constexpr uint64_t clone_newns = 0x20000, clone_sysvsem = 0x40000, clone_child_settid = 0x1000000;
+constexpr uint64_t clone_pidfd = 0x1000, clone_newuser = 0x10000000;
 constexpr uint64_t exit_signal_mask = 0xFF;
 constexpr uint64_t sigchld = 17;
 
@@ -26,41 +27,74 @@ struct CloneRequest {
     uint64_t tls = 0;
 };
 
-Result fork_with(const Arguments& a, const CloneRequest& request) {
-    // Sharing memory, files or handlers between processes (threads,
-    // posix_spawn's CLONE_VM|CLONE_VFORK) needs shared objects we do not
-    // have yet: say so rather than half-do it.
-    if (request.flags & (clone_vm | clone_fs | clone_files | clone_sighand | clone_thread | clone_parent)) {
-        return lib::Error::not_implemented;
-    }
-    constexpr uint64_t understood =
-        exit_signal_mask | clone_vfork | clone_settls | clone_parent_settid | clone_child_cleartid | clone_child_settid;
-    if (request.flags & ~understood) return lib::Error::invalid_argument;
-    // Only SIGCHLD is ever sent (or none); other exit signals wait for signals.
-    uint64_t exit_signal = request.flags & exit_signal_mask;
-    if (exit_signal != 0 && exit_signal != sigchld) return lib::Error::invalid_argument;
+// The combinations Linux's copy_process refuses, in its order.
+lib::Status check_flags(uint64_t flags) {
+    if ((flags & (clone_newns | clone_fs)) == (clone_newns | clone_fs)) return lib::Error::invalid_argument;
+    if ((flags & (clone_newuser | clone_fs)) == (clone_newuser | clone_fs)) return lib::Error::invalid_argument;
+    if ((flags & clone_thread) && !(flags & clone_sighand)) return lib::Error::invalid_argument;
+    if ((flags & clone_sighand) && !(flags & clone_vm)) return lib::Error::invalid_argument;
+    // Init has no siblings: CLONE_PARENT and CLONE_THREAD are refused to it.
+    if ((flags & (clone_parent | clone_thread)) && current_process().pid == 1) return lib::Error::invalid_argument;
+    // Legacy clone passes the pidfd through parent_tid too.
+    if ((flags & clone_pidfd) && (flags & clone_parent_settid)) return lib::Error::invalid_argument;
+    constexpr uint64_t understood = exit_signal_mask | clone_vm | clone_fs | clone_files | clone_sighand |
+                                    clone_vfork | clone_parent | clone_thread | clone_sysvsem | clone_settls |
+                                    clone_parent_settid | clone_child_cleartid | clone_child_settid;
+    if (flags & ~understood) return lib::Error::invalid_argument;
+    return lib::ok();
+}
 
-    sched::Process* child = TRY(sched::fork_process(current_process()));
-    auto made = sched::fork_user_thread(child, a.frame);
-    if (made.is_error()) {
-        sched::discard_process(child);
-        return made.error();
-    }
-    sched::Thread* thread = made.value();
+// The new thread's registers and the tid words it asked for; it runs next.
+uint64_t start_thread(sched::Thread* thread, mm::AddressSpace& space, const CloneRequest& request) {
     arch::TrapFrame* frame = thread->user_frame();
     frame->rax = 0;  // the child sees 0
     if (request.stack != 0) frame->rsp = request.stack;
     if (request.flags & clone_settls) thread->fs_base = request.tls;
     int32_t tid = thread->tid;
     if (request.flags & clone_child_settid) {
-        // As on Linux, a bad address here does not fail the fork.
-        (void)child->space->write(request.child_tid, &tid, sizeof tid);
+        // As on Linux, a bad address here does not fail the clone.
+        (void)space.write(request.child_tid, &tid, sizeof tid);
     }
     if (request.flags & clone_child_cleartid) thread->clear_child_tid = request.child_tid;
     if (request.flags & clone_parent_settid) (void)mm::copy_value_to_user(request.parent_tid, tid);
+    sched::make_runnable(thread);
+    return static_cast<uint64_t>(tid);
+}
+
+// pthread_create: a thread in the caller's process, sharing everything.
+Result create_thread(const Arguments& a, const CloneRequest& request) {
+    // Threads share the Process, so its files and cwd: a thread with its
+    // own (CLONE_THREAD without CLONE_FILES or CLONE_FS) is not supported.
+    if ((request.flags & (clone_files | clone_fs)) != (clone_files | clone_fs)) return lib::Error::not_implemented;
+    sched::Process& process = current_process();
+    if (process.exiting) return lib::Error::try_again;
+    sched::Thread* thread = TRY(sched::fork_user_thread(&process, a.frame));
+    return start_thread(thread, *process.space, request);
+}
+
+Result fork_with(const Arguments& a, const CloneRequest& request) {
+    TRY(check_flags(request.flags));
+    if (request.flags & clone_thread) return create_thread(a, request);
+    // Sharing memory, cwd or handlers with another process (posix_spawn's
+    // CLONE_VM|CLONE_VFORK) needs shared objects we do not have yet: say so
+    // rather than half-do it.
+    if (request.flags & (clone_vm | clone_fs | clone_sighand)) return lib::Error::not_implemented;
+    // Only SIGCHLD is ever sent (or none); other exit signals wait for signals.
+    uint64_t exit_signal = request.flags & exit_signal_mask;
+    if (exit_signal != 0 && exit_signal != sigchld) return lib::Error::invalid_argument;
+
+    sched::Process& parent = current_process();
+    sched::Process* child = TRY(sched::fork_process(parent));
+    if (request.flags & clone_files) child->files.share(parent.files);
+    if (request.flags & clone_parent) child->parent_pid = parent.parent_pid;
+    auto made = sched::fork_user_thread(child, a.frame);
+    if (made.is_error()) {
+        sched::discard_process(child);
+        return made.error();
+    }
     // vfork's parent waits for the child's exec or exit; with copy-on-write
     // the child cannot disturb it, so vfork is fork here and both run.
-    sched::make_runnable(thread);
+    (void)start_thread(made.value(), *child->space, request);
     return static_cast<uint64_t>(child->pid);
 }
 

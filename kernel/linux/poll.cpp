@@ -166,7 +166,7 @@ Result do_poll(uint64_t user_fds, uint64_t count, uint64_t deadline) {
                 fds[i].revents = static_cast<int16_t>(watched.events(i));
                 if (fds[i].revents != 0) ++ready;
             }
-            if (ready > 0 || expired(deadline)) break;
+            if (ready > 0 || expired(deadline) || sched::current_thread_must_exit()) break;
             watched.wait(deadline);
         }
     }
@@ -237,7 +237,7 @@ Result do_select(int64_t count, uint64_t reads, uint64_t writes, uint64_t except
                 }
             }
         }
-        if (status.is_error() || ready > 0 || expired(deadline)) break;
+        if (status.is_error() || ready > 0 || expired(deadline) || sched::current_thread_must_exit()) break;
         watched.wait(deadline);
     }
     for (int set = 0; set < 3 && !status.is_error(); ++set) {

@@ -13,8 +13,8 @@
 namespace linux {
 
 Result sys_exit(const Arguments& a) {
-    // One thread per process so far: the thread's exit is the process's.
-    sched::exit_process(sched::exited_status(static_cast<int>(a.a0 & 0xFF)));
+    // This thread only; the process ends with its last thread.
+    sched::exit_thread(sched::exited_status(static_cast<int>(a.a0 & 0xFF)));
 }
 
 Result sys_exit_group(const Arguments& a) {

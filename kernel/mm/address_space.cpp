@@ -68,6 +68,16 @@ const Region* AddressSpace::find_region(uint64_t address) const {
     return nullptr;
 }
 
+lib::ErrorOr<uint64_t> AddressSpace::shared_frame(uint64_t address) {
+    const Region* region = find_region(address);
+    if (region == nullptr) return lib::Error::bad_address;
+    if (!region->shared) return uint64_t(0);
+    uint64_t page = address & ~(page_size - 1);
+    uint64_t* entry = TRY(find_entry(pml4_, page, true));
+    if ((*entry & page_present) == 0 && !handle_fault(page, false, false)) return lib::Error::bad_address;
+    return *entry & page_address_mask;
+}
+
 bool AddressSpace::range_is_free(uint64_t start, uint64_t end) const {
     for (const Region& region : regions_) {
         if (region.start < end && start < region.end) return false;

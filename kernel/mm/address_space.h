@@ -21,6 +21,7 @@ struct Region {
     uint64_t start;  // page aligned
     uint64_t end;    // page aligned, exclusive
     uint32_t protection;
+    bool shared = false;  // MAP_SHARED: its pages are other spaces' too (never copy-on-write)
 };
 
 class AddressSpace {
@@ -45,6 +46,9 @@ public:
     // A free page-aligned range of length bytes, searched downwards from below.
     lib::ErrorOr<uint64_t> find_free_range(uint64_t length, uint64_t below) const;
     const Region* find_region(uint64_t address) const;
+    // For shared futexes: the frame behind address if it lies in a shared
+    // region (faulting it in), 0 for private memory; bad_address when unmapped.
+    lib::ErrorOr<uint64_t> shared_frame(uint64_t address);
     bool range_is_free(uint64_t start, uint64_t end) const;
 
     // The page-fault path. False when the access is not allowed (the caller

@@ -6,7 +6,9 @@
 #include "mm/address_space.h"
 #include "mm/kernel_heap.h"
 #include "mm/physical.h"
+#include "mm/user_copy.h"
 #include "sched/clock.h"
+#include "sched/futex.h"
 #include "sched/process_exit.h"
 #include "sched/thread.h"
 
@@ -130,9 +132,11 @@ void discard_process(Process* process) {
     reap(process);
 }
 
-void exit_process(int wait_status) {
-    Thread* thread = current_thread();
-    Process* process = thread->process;
+namespace {
+
+// The last thread is leaving: the process ends.
+[[noreturn]] void end_process(Thread* thread, Process* process) {
+    int wait_status = process->wait_status;
     tear_down(process);
     reparent_children(*process);
     if (process->pid == init_pid) {
@@ -146,10 +150,77 @@ void exit_process(int wait_status) {
     // before this thread has switched away (one CPU, no kernel preemption),
     // so it never frees the Process under us.
     process->state = ProcessState::zombie;
-    process->wait_status = wait_status;
     Process* parent = find_process(process->parent_pid);
     if (parent != nullptr) (void)wake(parent->child_exits, 1 << 30);
     exit_current_thread();
+}
+
+// The other threads of the current process leave at their next return to
+// user mode; blocked ones are woken to get there.
+void end_other_threads(Process& process) {
+    Thread* self = current_thread();
+    process.threads.for_each([&](Thread& thread) {
+        if (&thread == self) return;
+        thread.exit_requested = true;
+        interrupt_thread(thread, true);
+    });
+}
+
+}  // namespace
+
+int allocate_id() {
+    return next_pid++;
+}
+
+void exit_thread(int wait_status) {
+    Thread* thread = current_thread();
+    Process* process = thread->process;
+    // CLONE_CHILD_CLEARTID: pthread_join waits on this word. A bad
+    // address is ignored, as Linux does.
+    if (thread->clear_child_tid != 0 && process->space != nullptr) {
+        uint32_t zero = 0;
+        if (mm::copy_value_to_user(thread->clear_child_tid, zero).is_error() == false) {
+            auto key = futex_key(thread->clear_child_tid, false);
+            if (!key.is_error()) (void)futex_wake(key.value(), 1, futex_bitset_match_any);
+        }
+    }
+    lib::List<Thread, &Thread::process_node>::remove(*thread);
+    --process->thread_count;
+    if (process->threads.empty()) {
+        if (!process->exiting) process->wait_status = wait_status;
+        end_process(thread, process);
+    }
+    (void)wake(process->thread_exits, 1 << 30);
+    exit_current_thread();
+}
+
+void exit_process(int wait_status) {
+    Thread* self = current_thread();
+    Process* process = self->process;
+    if (!process->exiting) {
+        process->exiting = true;
+        process->wait_status = wait_status;
+        end_other_threads(*process);
+    }
+    exit_thread(wait_status);
+}
+
+lib::Status become_only_thread() {
+    Thread* self = current_thread();
+    Process* process = self->process;
+    end_other_threads(*process);
+    while (process->thread_count > 1) {
+        if (self->exit_requested) return lib::Error::interrupted;
+        (void)block_on(process->thread_exits, 0);
+    }
+    if (self->exit_requested) return lib::Error::interrupted;
+    self->tid = process->pid;
+    return lib::ok();
+}
+
+void before_user_return() {
+    Thread* thread = current_thread();
+    if (thread->process != nullptr && thread->exit_requested) exit_thread(thread->process->wait_status);
 }
 
 lib::ErrorOr<WaitResult> wait_for_child(Process& parent, int pid, bool no_hang, bool keep) {
@@ -168,6 +239,7 @@ lib::ErrorOr<WaitResult> wait_for_child(Process& parent, int pid, bool no_hang, 
             return result;
         }
         if (no_hang) return WaitResult{};
+        if (current_thread_must_exit()) return lib::Error::interrupted;
         (void)block_on(parent.child_exits, 0);
     }
 }

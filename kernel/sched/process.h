@@ -26,6 +26,13 @@ struct Process {
     fs::Node* cwd = nullptr;
     char executable[fs::max_path_length] = {};  // /proc/self/exe
     int thread_count = 0;
+    // Its threads (one thread group: getpid is the pid, gettid the
+    // thread's own id; the first thread's id is the pid).
+    lib::List<Thread, &Thread::process_node> threads;
+    WaitQueue thread_exits;  // execve waiting for the other threads to go
+    // exit_group (or a fatal fault) is under way: wait_status is final and
+    // the other threads leave at their next return to user mode.
+    bool exiting = false;
     ProcessState state = ProcessState::running;
     // Linux's wait status, valid once a zombie: exit code << 8, or the
     // signal number for a death by signal.
@@ -54,10 +61,23 @@ lib::ErrorOr<Process*> create_process(int parent_pid);
 lib::ErrorOr<Process*> fork_process(Process& parent);
 // Undoes fork_process for a child that never ran (its thread could not be made).
 void discard_process(Process* process);
-// Ends the current process (all threads) with a wait status (see above).
-// Its children go to init; it stays a zombie until its parent waits. For
-// init, the machine stops.
+// Ends the current process (all threads) with a wait status (see above):
+// exit_group. The other threads leave at their next return to user mode;
+// the last thread out turns the process into a zombie (its children go to
+// init; it stays a zombie until its parent waits). For init, the machine stops.
 [[noreturn]] void exit_process(int wait_status);
+// Ends the current thread only (exit): clears and wakes its
+// clear_child_tid futex; if it was the last thread, the process ends with
+// wait_status (unless an exit_group already chose one).
+[[noreturn]] void exit_thread(int wait_status);
+// execve: ends every other thread of the current process and waits until
+// they are gone; the caller becomes the leader (its tid becomes the pid).
+// Fails with interrupted when the caller itself must exit meanwhile.
+lib::Status become_only_thread();
+// On every return to user mode: leaves if the thread must exit.
+void before_user_return();
+// A new id for a process or thread (one namespace, as on Linux).
+int allocate_id();
 
 struct WaitResult {
     int pid = 0;  // 0: WNOHANG and no child has exited

@@ -28,7 +28,6 @@ Thread idle_thread;
 lib::List<Thread, &Thread::run_node> run_queue;
 lib::List<Thread, &Thread::sleep_node> sleepers;
 Thread* dead_thread = nullptr;
-int next_tid = 1;
 
 struct InterruptsOff {
     uint64_t flags;
@@ -128,8 +127,9 @@ lib::ErrorOr<Thread*> allocate_user_thread(Process* process) {
     thread->kernel_stack_top =
         reinterpret_cast<uint64_t>(mm::physical_to_virtual(stack.value())) + kernel_stack_frames * mm::page_size;
     thread->process = process;
-    thread->tid = process->thread_count == 0 ? process->pid : ++next_tid;
+    thread->tid = process->thread_count == 0 ? process->pid : allocate_id();
     ++process->thread_count;
+    process->threads.push_back(*thread);
     // Below the TrapFrame, what switch_context pops: six callee-saved
     // registers and the return address thread_start.
     auto* switch_frame = reinterpret_cast<uint64_t*>(thread->user_frame()) - 7;
@@ -200,6 +200,15 @@ bool block_on(WaitQueue& queue, uint64_t deadline_ns) {
     return !current->timed_out;
 }
 
+void interrupt_thread(Thread& thread, bool) {
+    InterruptsOff off;
+    if (thread.state == ThreadState::blocked) wake_thread(&thread, false);
+}
+
+bool current_thread_must_exit() {
+    return cpu.current->exit_requested;
+}
+
 int wake(WaitQueue& queue, int count) {
     InterruptsOff off;
     int woken = 0;
@@ -214,7 +223,7 @@ int wake(WaitQueue& queue, int count) {
 
 void sleep_until(uint64_t deadline_ns) {
     WaitQueue nobody;
-    while (monotonic_ns() < deadline_ns) (void)block_on(nobody, deadline_ns);
+    while (monotonic_ns() < deadline_ns && !current_thread_must_exit()) (void)block_on(nobody, deadline_ns);
 }
 
 void on_timer_tick(arch::TrapFrame& frame) {
@@ -230,7 +239,6 @@ void exit_current_thread() {
     arch::disable_interrupts();
     Thread* current = cpu.current;
     current->state = ThreadState::dead;
-    if (current->process != nullptr) --current->process->thread_count;
     KERNEL_ASSERT(dead_thread == nullptr);
     dead_thread = current;
     switch_to(pick_next());
@@ -259,6 +267,7 @@ namespace sched {
 void thread_started() {
     reap_dead_thread();
     note_first_user_entry();
+    before_user_return();  // killed before it ever ran
 }
 }  // namespace sched
 

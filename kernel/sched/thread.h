@@ -33,7 +33,11 @@ struct Thread {
     uint64_t wake_at_ns = 0;
     bool timed_out = false;
     uint64_t clear_child_tid = 0;  // set_tid_address
-    uint64_t robust_list = 0;
+    uint64_t robust_list = 0;      // set_robust_list: recorded, not walked at death
+    lib::ListNode process_node;    // Process::threads
+    // exit_group, execve or a fatal signal elsewhere in the process: the
+    // thread leaves at its next return to user mode (before_user_return).
+    bool exit_requested = false;
 
     arch::TrapFrame* user_frame() {
         return reinterpret_cast<arch::TrapFrame*>(kernel_stack_top - sizeof(arch::TrapFrame));
@@ -59,6 +63,11 @@ void yield();
 // clock, when nonzero). Returns false on timeout. Called with interrupts
 // disabled by the caller's lock release.
 bool block_on(WaitQueue& queue, uint64_t deadline_ns);
+// Whether the current thread must leave (exit_requested), so that a
+// blocking call ends early instead of waiting again.
+bool current_thread_must_exit();
+// Ends thread's block early (exit_group, execve); force: whatever it waits for.
+void interrupt_thread(Thread& thread, bool force);
 // Wakes at most count threads; how many.
 int wake(WaitQueue& queue, int count);
 // Sleeps until the monotonic clock reaches deadline_ns.

@@ -3,6 +3,7 @@
 #include "arch/x86_64/exceptions.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/io.h"
+#include "sched/process.h"
 
 extern "C" char trap_stubs[];
 
@@ -73,7 +74,9 @@ void set_irq_handler(uint8_t vector, IrqHandler handler) {
 
 }  // namespace arch
 
-extern "C" void trap_dispatch(arch::TrapFrame* frame) {
+namespace {
+
+void dispatch(arch::TrapFrame* frame) {
     if (frame->vector < 32) {
         arch::handle_exception(*frame);
         return;
@@ -85,4 +88,11 @@ extern "C" void trap_dispatch(arch::TrapFrame* frame) {
     }
     if (frame->vector == arch::spurious_vector) return;
     arch::report_unexpected_interrupt(*frame);
+}
+
+}  // namespace
+
+extern "C" void trap_dispatch(arch::TrapFrame* frame) {
+    dispatch(frame);
+    if (frame->from_user()) sched::before_user_return();
 }

@@ -1,0 +1,84 @@
+#include "sched/futex.h"
+
+#include "lib/list.h"
+#include "mm/address_space.h"
+#include "mm/layout.h"
+#include "sched/process.h"
+#include "sched/thread.h"
+
+namespace sched {
+namespace {
+
+// A blocked waiter, on its thread's kernel stack for as long as it waits.
+struct Waiter {
+    FutexKey key;
+    uint32_t bitset;
+    WaitQueue queue;  // just this thread
+    lib::ListNode node;
+};
+
+// One list for every waiter: futex waits are few at a time here, and a
+// hash table of buckets is a drop-in change when they are not.
+lib::List<Waiter, &Waiter::node> waiters;
+
+void wake_waiter(Waiter& waiter) {
+    lib::List<Waiter, &Waiter::node>::remove(waiter);
+    (void)wake(waiter.queue, 1);
+}
+
+}  // namespace
+
+lib::ErrorOr<FutexKey> futex_key(uint64_t address, bool private_only) {
+    if (address % 4 != 0) return lib::Error::invalid_argument;
+    if (!mm::is_user_range(address, 4)) return lib::Error::bad_address;
+    mm::AddressSpace* space = current_address_space();
+    if (space == nullptr) return lib::Error::bad_address;
+    if (!private_only) {
+        auto frame = space->shared_frame(address);
+        if (frame.is_error()) return frame.error();
+        if (frame.value() != 0) return FutexKey{nullptr, frame.value() + address % mm::page_size};
+    }
+    return FutexKey{space, address};
+}
+
+lib::Status futex_wait(const FutexKey& key, uint32_t bitset, uint64_t deadline_ns) {
+    Thread* thread = current_thread();
+    if (thread->exit_requested) return lib::Error::interrupted;
+    Waiter self{key, bitset, {}, {}};
+    waiters.push_back(self);
+    bool woken = block_on(self.queue, deadline_ns);
+    // A wake unlinks the waiter; a timeout or an interruption does not.
+    bool was_queued = self.node.linked();
+    lib::List<Waiter, &Waiter::node>::remove(self);
+    if (!was_queued) return lib::ok();
+    if (thread->exit_requested) return lib::Error::interrupted;
+    if (!woken) return lib::Error::timed_out;
+    return lib::Error::interrupted;
+}
+
+int futex_wake(const FutexKey& key, int count, uint32_t bitset) {
+    int woken = 0;
+    waiters.for_each([&](Waiter& waiter) {
+        if (woken >= count || !(waiter.key == key) || (waiter.bitset & bitset) == 0) return;
+        wake_waiter(waiter);
+        ++woken;
+    });
+    return woken;
+}
+
+int futex_requeue(const FutexKey& from, const FutexKey& to, int wake_count, int requeue_count) {
+    int woken = 0, moved = 0;
+    waiters.for_each([&](Waiter& waiter) {
+        if (!(waiter.key == from)) return;
+        if (woken < wake_count) {
+            wake_waiter(waiter);
+            ++woken;
+        } else if (moved < requeue_count) {
+            waiter.key = to;
+            ++moved;
+        }
+    });
+    return woken + moved;
+}
+
+}  // namespace sched

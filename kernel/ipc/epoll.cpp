@@ -4,6 +4,7 @@
 #include "lib/list.h"
 #include "object/readiness.h"
 #include "sched/clock.h"
+#include "sched/thread.h"
 
 namespace ipc {
 namespace {
@@ -231,6 +232,7 @@ lib::ErrorOr<size_t> wait_epoll(File& file, EpollEvent* events, size_t capacity,
     for (;;) {
         count = epoll.collect(events, capacity);
         if (count > 0 || (deadline_ns != 0 && sched::monotonic_ns() >= deadline_ns)) break;
+        if (sched::current_thread_must_exit()) break;
         uint64_t deadline = deadline_ns;
         uint64_t recheck = epoll.readiness_deadline();
         if (recheck != 0 && (deadline == 0 || recheck < deadline)) deadline = recheck;

@@ -22,6 +22,7 @@ public:
         if (length < sizeof(uint64_t)) return lib::Error::invalid_argument;
         while (count_ == 0) {
             if (status_flags & object::open_nonblocking) return lib::Error::try_again;
+            if (sched::current_thread_must_exit()) return lib::Error::interrupted;
             (void)sched::block_on(readers_, 0);
         }
         uint64_t value = semaphore_ ? 1 : count_;
@@ -39,6 +40,7 @@ public:
         if (value == ~uint64_t(0)) return lib::Error::invalid_argument;
         while (counter_limit - count_ < value) {
             if (status_flags & object::open_nonblocking) return lib::Error::try_again;
+            if (sched::current_thread_must_exit()) return lib::Error::interrupted;
             (void)sched::block_on(writers_, 0);
         }
         if (value == 0) return sizeof(uint64_t);
@@ -79,6 +81,7 @@ public:
             catch_up(now());
             if (expirations_ > 0) break;
             if (status_flags & object::open_nonblocking) return lib::Error::try_again;
+            if (sched::current_thread_must_exit()) return lib::Error::interrupted;
             // Disarmed: only a settime (which wakes us) can change that.
             (void)sched::block_on(readers_, readiness_deadline());
         }

@@ -17,6 +17,9 @@
 #include "boot/command_line.h"
 #include "boot/multiboot.h"
 #include "console/framebuffer_console.h"
+#include "device/capabilities.h"
+#include "device/pci.h"
+#include "mm/paging.h"
 #include "console/log.h"
 #include "console/panic.h"
 #include "init.h"
@@ -127,6 +130,10 @@ extern "C" [[noreturn]] void kernel_main(uint32_t loader_magic, uint64_t boot_in
     console::log("time: TSC %lu kHz, APIC timer %u ticks/ms, %s mode\n", calibration.tsc_hz / 1000,
                  calibration.apic_ticks_per_ms, calibration.tsc_deadline ? "TSC-deadline" : "periodic");
     log_stage("CPU, memory and timer ready");
+    mm::init_page_attributes();
+    device::init_device_interrupts();
+    device::init_pci();
+    log_stage("PCI enumerated");
 
     if (command_line.has_flag("hold")) {
         console::log("holding\n");

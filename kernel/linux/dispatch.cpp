@@ -1,5 +1,6 @@
 #include "console/log.h"
 #include "linux/syscall.h"
+#include "native/native.h"
 #include "sched/process.h"
 #include "sched/thread.h"
 
@@ -140,6 +141,14 @@ int errno_for(lib::Error error) {
 extern "C" void syscall_dispatch(arch::TrapFrame* frame) {
     uint64_t number = frame->rax;
     linux::Arguments arguments{frame->rdi, frame->rsi, frame->rdx, frame->r10, frame->r8, frame->r9, *frame};
+    if (number >= native::native_base) {
+        // Tessera's own calls (api/native.h); unknown ones are ENOSYS too.
+        native::Handler handler = native::native_handler(number - native::native_base);
+        linux::Result result = handler ? handler(arguments) : linux::Result(lib::Error::not_implemented);
+        frame->rax = result.is_error() ? static_cast<uint64_t>(-static_cast<int64_t>(linux::errno_for(result.error())))
+                                       : result.value();
+        return;
+    }
     if (number >= static_cast<uint64_t>(linux::syscall_table_size) || linux::table.handlers[number] == nullptr) {
         if (number < static_cast<uint64_t>(linux::syscall_table_size)) {
             if (!linux::reported_unimplemented[number]) {

@@ -1,4 +1,4 @@
-// mmap (anonymous, and private copies of files), munmap, mprotect, brk, madvise.
+// mmap (anonymous, private copies of files, shared DMA memory), munmap, mprotect, brk, madvise.
 #include "fs/node.h"
 #include "lib/utility.h"
 #include "linux/syscall.h"
@@ -37,7 +37,16 @@ Result sys_mmap(const Arguments& a) {
     if (kind != map_private && kind != map_shared) return lib::Error::invalid_argument;
     bool anonymous = flags & map_anonymous;
     const fs::Node* node = nullptr;
+    object::PhysicalRange physical;
     if (!anonymous) {
+        auto file = TRY(current_process().files.get(descriptor));
+        physical = file->physical_range();
+    }
+    if (physical.size != 0) {
+        // DMA memory: the same frames in every process that maps it.
+        if (kind != map_shared) return lib::Error::invalid_argument;
+        if (offset > physical.size || length > physical.size - offset) return lib::Error::invalid_argument;
+    } else if (!anonymous) {
         auto file = TRY(current_process().files.get(descriptor));
         node = file->node();
         if (node == nullptr || !node->is_regular()) return lib::Error::access_denied;  // ENODEV on Linux
@@ -59,6 +68,11 @@ Result sys_mmap(const Arguments& a) {
         start = address;
     } else {
         start = TRY(space().find_free_range(length, mmap_top));
+    }
+    if (physical.size != 0) {
+        TRY(space().map_physical(start, length, physical.physical + offset, static_cast<uint32_t>(protection), 0,
+                                 false));
+        return start;
     }
     TRY(space().add_region(start, start + length, static_cast<uint32_t>(protection)));
     if (node != nullptr && offset < node->size) {

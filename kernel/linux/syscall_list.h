@@ -3,8 +3,8 @@
 // dispatch table and the handler declarations are generated from this
 // list; a number that is not here returns ENOSYS (logged once).
 //
-// Native calls (device capabilities, service registration) will get their
-// own list in the range from native_base on; none exist yet.
+// Native calls (device capabilities) have their own list, shared with
+// userspace, in api/native.h: numbers from native_base on.
 #pragma once
 
 #define LINUX_SYSCALLS(X)     \
@@ -94,6 +94,5 @@
 namespace linux {
 
 constexpr int syscall_table_size = 512;
-constexpr int native_base = 0x1000;
 
 }  // namespace linux

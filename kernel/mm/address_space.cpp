@@ -37,10 +37,11 @@ void free_table(uint64_t table_physical, int level) {
     for (int i = 0; i < 512; ++i) {
         uint64_t entry = table[i];
         if ((entry & page_present) == 0) continue;
-        if (level == 1)
-            release_frame(entry & page_address_mask);
-        else
+        if (level > 1) {
             free_table(entry & page_address_mask, level - 1);
+        } else if ((entry & page_device) == 0) {
+            release_frame(entry & page_address_mask);
+        }
     }
     release_frame(table_physical);
 }
@@ -103,7 +104,7 @@ void AddressSpace::unmap_pages(uint64_t start, uint64_t end) {
         if ((value & page_present) == 0) continue;
         *entry.value() = 0;
         arch::invalidate_page(page);
-        release_frame(value & page_address_mask);
+        if ((value & page_device) == 0) release_frame(value & page_address_mask);
     }
 }
 
@@ -144,12 +145,30 @@ void AddressSpace::apply_protection(uint64_t start, uint64_t end, uint32_t prote
         auto entry = find_entry(pml4_, page, false);
         if (entry.is_error() || entry.value() == nullptr || (*entry.value() & page_present) == 0) continue;
         uint64_t value = *entry.value();
-        uint64_t flags = page_flags_for(protection);
+        // Cache mode and the software bits of fixed mappings stay.
+        uint64_t flags = page_flags_for(protection) | (value & (page_cache_bits | page_shared | page_device));
         // A shared page stays read-only until its copy-on-write fault.
         if (value & page_copy_on_write) flags = (flags & ~page_writable) | page_copy_on_write;
         *entry.value() = (value & page_address_mask) | flags;
         arch::invalidate_page(page);
     }
+}
+
+lib::Status AddressSpace::map_physical(uint64_t start, uint64_t length, uint64_t physical, uint32_t protection,
+                                       uint64_t cache_bits, bool device) {
+    if (physical % page_size != 0 || length % page_size != 0) return lib::Error::invalid_argument;
+    TRY(add_region(start, start + length, protection));
+    uint64_t flags = page_flags_for(protection) | (cache_bits & page_cache_bits) | page_shared | (device ? page_device : 0);
+    for (uint64_t offset = 0; offset < length; offset += page_size) {
+        auto entry = find_entry(pml4_, start + offset, true);
+        if (entry.is_error()) {
+            (void)remove_range(start, start + length);
+            return entry.error();
+        }
+        if (!device) reference_frame(physical + offset);
+        *entry.value() = (physical + offset) | flags;
+    }
+    return lib::ok();
 }
 
 lib::Status AddressSpace::protect_range(uint64_t start, uint64_t end, uint32_t protection) {
@@ -299,6 +318,12 @@ lib::ErrorOr<AddressSpace*> AddressSpace::clone_copy_on_write() {
             if (source.is_error() || source.value() == nullptr || (*source.value() & page_present) == 0) continue;
             uint64_t* destination = TRY(find_entry(copy->pml4_, page, true));
             uint64_t value = *source.value();
+            if (value & page_shared) {
+                // Shared mappings (DMA memory, device registers) stay shared.
+                if ((value & page_device) == 0) reference_frame(value & page_address_mask);
+                *destination = value;
+                continue;
+            }
             if (value & (page_writable | page_copy_on_write)) {
                 value = (value & ~page_writable) | page_copy_on_write;
                 *source.value() = value;

@@ -38,6 +38,13 @@ public:
     // [start, end) must be page aligned, inside user space and not overlap
     // an existing region.
     lib::Status add_region(uint64_t start, uint64_t end, uint32_t protection);
+    // A new region [start, start + length) whose pages are present at once
+    // and map physical memory from `physical` on: shared with forked
+    // children, never copy-on-write, with the given cache bits (paging.h).
+    // RAM pages take a frame reference each; device pages (MMIO) have none.
+    // The range must be free; on failure nothing stays mapped.
+    lib::Status map_physical(uint64_t start, uint64_t length, uint64_t physical, uint32_t protection,
+                             uint64_t cache_bits, bool device);
     // Unmaps and forgets [start, end), splitting regions as needed.
     lib::Status remove_range(uint64_t start, uint64_t end);
     // Changes the protection of every region piece inside [start, end);

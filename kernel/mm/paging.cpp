@@ -35,6 +35,11 @@ lib::ErrorOr<uint64_t*> find_entry(uint64_t pml4_physical, uint64_t virtual_addr
     return &table[(virtual_address >> 12) & 511];
 }
 
+void init_page_attributes() {
+    // Reset value 0x0007040600070406: WB, WT, UC-, UC twice; WT (04) -> WC (01).
+    arch::write_msr(arch::msr_pat, 0x0007010600070106ull);
+}
+
 void remove_boot_identity_map() {
     boot_pml4[0] = 0;
     arch::write_cr3(arch::read_cr3());

@@ -17,7 +17,18 @@ constexpr uint64_t page_global = 1ull << 8;
 // Software bit: the page is shared copy-on-write; it is mapped read-only
 // and a write fault copies it (or takes it over if it is the last user).
 constexpr uint64_t page_copy_on_write = 1ull << 9;
+// Software bit: the page belongs to a shared mapping of fixed physical
+// memory (DMA buffers, device registers): fork shares it, never copies it.
+constexpr uint64_t page_shared = 1ull << 10;
+// Software bit: the page is not RAM (device registers), so it has no frame
+// reference count to drop when it is unmapped.
+constexpr uint64_t page_device = 1ull << 11;
 constexpr uint64_t page_no_execute = 1ull << 63;
+// Cache modes of 4 KiB pages through PAT (init_page_attributes programs
+// entry 1 as write-combining, as Linux does; entry 3 stays uncached).
+constexpr uint64_t page_uncached = page_cache_disable | page_write_through;
+constexpr uint64_t page_write_combining = page_write_through;
+constexpr uint64_t page_cache_bits = page_cache_disable | page_write_through;
 constexpr uint64_t page_address_mask = 0x000FFFFFFFFFF000ull;
 
 // The kernel's own top-level table (from boot.S); the kernel half of every
@@ -29,6 +40,10 @@ uint64_t kernel_pml4_physical();
 // creating intermediate tables when create is set. nullptr when absent (or
 // when a table could not be allocated: check with create).
 lib::ErrorOr<uint64_t*> find_entry(uint64_t pml4_physical, uint64_t virtual_address, bool create);
+
+// Programs the PAT: entry 1 (PWT alone) becomes write-combining, the
+// others keep their reset values (WB, UC-, UC). Before any such mapping.
+void init_page_attributes();
 
 // Drops the identity map of the first GiB that boot.S needed.
 void remove_boot_identity_map();

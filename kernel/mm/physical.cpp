@@ -50,6 +50,15 @@ void build_physmap(uint64_t top) {
 
 }  // namespace
 
+void set_physmap_uncached(uint64_t physical, uint64_t size) {
+    uint64_t end = lib::min(physical + size, physmap_size);
+    for (uint64_t address = physical & ~((2ull << 20) - 1); address < end; address += 2ull << 20) {
+        uint64_t& entry = physmap_directories[address >> 30][(address >> 21) & 511];
+        if (entry & page_present) entry |= page_cache_disable;
+        arch::invalidate_page(physmap_base + address);
+    }
+}
+
 void init_physical_memory(const boot::BootInfo& info) {
     uint64_t top = 0;
     for (size_t i = 0; i < info.memory_count; ++i) {

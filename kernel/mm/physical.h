@@ -26,6 +26,9 @@ void release_frame(uint64_t physical);
 uint32_t frame_references(uint64_t physical);
 
 uint64_t free_frame_count();
+// Makes the physmap's 2 MiB pages over [physical, physical + size) uncached
+// (device registers the firmware placed below 0xC0000000, such as ECAM).
+void set_physmap_uncached(uint64_t physical, uint64_t size);
 uint64_t total_frame_count();
 
 }  // namespace mm

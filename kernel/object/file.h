@@ -36,8 +36,16 @@ struct FileStatus {
 };
 
 // What a File is, for the calls that only work on one kind (epoll_ctl on an
-// epoll, accept on a socket) and must say EINVAL or ENOTSOCK to the rest.
-enum class FileKind : uint8_t { other, epoll, socket, event_counter, timer };
+// epoll, accept on a socket, the native device calls on their capabilities)
+// and must say EINVAL, ENOTSOCK or EPERM to the rest.
+enum class FileKind : uint8_t { other, epoll, socket, event_counter, timer, pci_bus, pci_device, interrupt, dma_memory };
+
+// Physically contiguous RAM behind a file (DMA buffers), which mmap maps
+// shared. size 0: the file has none.
+struct PhysicalRange {
+    uint64_t physical = 0;
+    uint64_t size = 0;
+};
 
 class File {
 public:
@@ -65,6 +73,7 @@ public:
     // new reference: a mapping that keeps it calls reference(). no_device
     // (ENODEV) for files that cannot be mapped.
     virtual lib::ErrorOr<mm::MemoryObject*> memory_object() { return lib::Error::no_device; }
+    virtual PhysicalRange physical_range() const { return {}; }
 
     void reference() { __atomic_add_fetch(&references_, 1, __ATOMIC_RELAXED); }
     // Destroys the file with its last reference.

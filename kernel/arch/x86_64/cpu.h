@@ -13,6 +13,7 @@ constexpr uint32_t msr_fs_base = 0xC0000100;
 constexpr uint32_t msr_gs_base = 0xC0000101;
 constexpr uint32_t msr_kernel_gs_base = 0xC0000102;
 constexpr uint32_t msr_apic_base = 0x1B;
+constexpr uint32_t msr_pat = 0x277;
 
 inline uint64_t read_msr(uint32_t msr) {
     uint32_t low, high;

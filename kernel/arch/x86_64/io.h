@@ -1,4 +1,4 @@
-// Port I/O: the only way to reach COM1, the PIT and isa-debug-exit.
+// Port I/O: COM1, the PIT, isa-debug-exit and PCI configuration (0xCF8/0xCFC).
 #pragma once
 #include <stdint.h>
 
@@ -14,8 +14,24 @@ inline uint8_t inb(uint16_t port) {
     return value;
 }
 
+inline void outw(uint16_t port, uint16_t value) {
+    asm volatile("outw %0, %1" : : "a"(value), "Nd"(port));
+}
+
+inline uint16_t inw(uint16_t port) {
+    uint16_t value;
+    asm volatile("inw %1, %0" : "=a"(value) : "Nd"(port));
+    return value;
+}
+
 inline void outl(uint16_t port, uint32_t value) {
     asm volatile("outl %0, %1" : : "a"(value), "Nd"(port));
+}
+
+inline uint32_t inl(uint16_t port) {
+    uint32_t value;
+    asm volatile("inl %1, %0" : "=a"(value) : "Nd"(port));
+    return value;
 }
 
 [[noreturn]] inline void halt_forever() {

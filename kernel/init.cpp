@@ -73,8 +73,8 @@ void start_init(const boot::BootInfo& info, const boot::CommandLine& command_lin
     if (open_console(*process).is_error()) console::panic("init: cannot open /dev/console");
 
     static const char* const environment[] = {"HOME=/", "TERM=linux", "PATH=/sbin:/bin:/usr/sbin:/usr/bin"};
-    auto loaded = exec::load_program(*process->space, node.value()->data, node.value()->size, arguments.argv,
-                                     arguments.argc, environment, 3, path);
+    auto loaded =
+        exec::load_executable(*process->space, *node.value(), arguments.argv, arguments.argc, environment, 3, path);
     if (loaded.is_error()) console::panic("init: cannot load %s: %s", path, lib::error_name(loaded.error()));
     auto thread = sched::create_user_thread(process, loaded.value().entry, loaded.value().stack_pointer);
     if (thread.is_error()) console::panic("init: no memory for its thread");

@@ -60,7 +60,18 @@ lib::ErrorOr<ElfImage> parse_elf(const uint8_t* file, size_t size) {
     for (uint16_t i = 0; i < header.phnum; ++i) {
         ProgramHeader ph;
         lib::copy_bytes(&ph, file + header.phoff + i * sizeof(ProgramHeader), sizeof ph);
-        if (ph.type == program_interpreter) return Error::not_executable;  // dynamic: needs ld.so
+        if (ph.type == program_interpreter) {
+            uint64_t end;
+            // A NUL-terminated path of sensible length inside the file.
+            if (ph.filesz < 2 || ph.filesz > 4096 || __builtin_add_overflow(ph.offset, ph.filesz, &end) ||
+                end > size || file[end - 1] != 0) {
+                return Error::not_executable;
+            }
+            image.interpreter_offset = ph.offset;
+            image.interpreter_length = lib::string_length(reinterpret_cast<const char*>(file + ph.offset));
+            if (image.interpreter_length == 0) return Error::not_executable;
+            continue;
+        }
         if (ph.type == program_header_table) {
             image.program_headers_address = ph.vaddr;
             have_table_address = true;

@@ -1,6 +1,8 @@
 // ELF64 x86-64 executables: parsing and validation (portable, unit-tested).
-// Static (ET_EXEC) and static-PIE (ET_DYN without PT_INTERP) are accepted;
-// anything else, or any inconsistency, is Error::not_executable (ENOEXEC).
+// Executables (ET_EXEC) and position-independent ones or shared objects
+// (ET_DYN) are accepted, with or without PT_INTERP (the dynamic loader the
+// kernel maps beside a dynamic program); anything else, or any
+// inconsistency, is Error::not_executable (ENOEXEC).
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +31,9 @@ struct ElfImage {
     size_t segment_count = 0;
     uint64_t lowest_address = 0;  // page-aligned span of all segments
     uint64_t highest_address = 0;
+    // PT_INTERP: the loader's path in the file (NUL-terminated there); length 0 when static.
+    uint64_t interpreter_offset = 0;
+    uint64_t interpreter_length = 0;  // without the NUL
 };
 
 lib::ErrorOr<ElfImage> parse_elf(const uint8_t* file, size_t size);

@@ -55,12 +55,26 @@ TEST(Elf, ParsesAStaticExecutable) {
     EXPECT_EQ(image.value().program_headers_address, 0x400040u);
 }
 
-TEST(Elf, AcceptsStaticPieAndRejectsDynamic) {
+TEST(Elf, AcceptsStaticPieAndFindsTheInterpreter) {
     auto pie = make_elf(ET_DYN, 0);
     auto image = exec::parse_elf(pie.data(), pie.size());
     ASSERT_FALSE(image.is_error());
     EXPECT_TRUE(image.value().position_independent);
-    program_header(pie, 1)->p_type = PT_INTERP;
+    EXPECT_EQ(image.value().interpreter_length, 0u);
+    // PT_INTERP naming a NUL-terminated path inside the file.
+    const char path[] = "/lib/ld.so";
+    size_t offset = pie.size();
+    pie.insert(pie.end(), path, path + sizeof path);
+    Elf64_Phdr* interp = program_header(pie, 1);
+    interp->p_type = PT_INTERP;
+    interp->p_offset = offset;
+    interp->p_filesz = sizeof path;
+    auto dynamic = exec::parse_elf(pie.data(), pie.size());
+    ASSERT_FALSE(dynamic.is_error());
+    EXPECT_EQ(dynamic.value().interpreter_offset, offset);
+    EXPECT_EQ(dynamic.value().interpreter_length, sizeof path - 1);
+    // Without its NUL it is malformed.
+    program_header(pie, 1)->p_filesz = sizeof path - 1;
     EXPECT_EQ(exec::parse_elf(pie.data(), pie.size()).error(), lib::Error::not_executable);
 }
 

@@ -67,7 +67,7 @@ lib::ErrorOr<BuiltStack> build_initial_stack(const StackRequest& request, uint8_
                                 {at_phent, request.program_header_size},
                                 {at_phnum, request.program_header_count},
                                 {at_pagesz, 4096},
-                                {at_base, 0},
+                                {at_base, request.interpreter_base},
                                 {at_flags, 0},
                                 {at_entry, request.entry},
                                 {at_uid, 0},

@@ -26,6 +26,7 @@ struct StackRequest {
     uint64_t program_header_count;
     uint64_t program_header_size;
     uint64_t entry;  // AT_ENTRY, relocated
+    uint64_t interpreter_base;  // AT_BASE: where ld.so was mapped, 0 for static programs
     uint64_t hwcap;
 };
 

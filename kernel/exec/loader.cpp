@@ -3,6 +3,8 @@
 #include "arch/x86_64/cpu.h"
 #include "exec/elf.h"
 #include "exec/initial_stack.h"
+#include "fs/files.h"
+#include "fs/path.h"
 #include "lib/allocator.h"
 #include "lib/random.h"
 #include "mm/address_space.h"
@@ -10,13 +12,9 @@
 
 namespace exec {
 
-lib::ErrorOr<LoadedProgram> load_program(mm::AddressSpace& space, const uint8_t* file, size_t size,
-                                         const char* const* arguments, size_t argument_count,
-                                         const char* const* environment, size_t environment_count,
-                                         const char* executable_name) {
-    ElfImage image = TRY(parse_elf(file, size));
-    uint64_t base = image.position_independent ? pie_base - image.lowest_address : 0;
+namespace {
 
+lib::Status map_segments(mm::AddressSpace& space, const uint8_t* file, const ElfImage& image, uint64_t base) {
     for (size_t i = 0; i < image.segment_count; ++i) {
         const Segment& segment = image.segments[i];
         uint64_t start = (segment.virtual_address + base) & ~(mm::page_size - 1);
@@ -25,7 +23,44 @@ lib::ErrorOr<LoadedProgram> load_program(mm::AddressSpace& space, const uint8_t*
         // File bytes now; the rest of the segment (bss) is demand-zero.
         TRY(space.write(segment.virtual_address + base, file + segment.file_offset, segment.file_size));
     }
+    return lib::ok();
+}
+
+}  // namespace
+
+lib::ErrorOr<lib::StringView> interpreter_path(const uint8_t* file, size_t size) {
+    ElfImage image = TRY(parse_elf(file, size));
+    if (image.interpreter_length == 0) return lib::StringView();
+    return lib::StringView(reinterpret_cast<const char*>(file + image.interpreter_offset), image.interpreter_length);
+}
+
+lib::ErrorOr<LoadedProgram> load_program(mm::AddressSpace& space, const uint8_t* file, size_t size,
+                                         FileImage interpreter, const char* const* arguments,
+                                         size_t argument_count, const char* const* environment,
+                                         size_t environment_count, const char* executable_name) {
+    ElfImage image = TRY(parse_elf(file, size));
+    bool dynamic = image.interpreter_length != 0;
+    ElfImage loader;
+    if (dynamic) {
+        loader = TRY(parse_elf(interpreter.data, interpreter.size));
+        // The loader must be self-contained.
+        if (loader.interpreter_length != 0) return lib::Error::not_executable;
+    }
+    uint64_t base = image.position_independent ? pie_base - image.lowest_address : 0;
+    TRY(map_segments(space, file, image, base));
     space.break_start = space.break_end = image.highest_address + base;
+
+    uint64_t entry = image.entry + base;
+    uint64_t loader_base = 0;
+    if (dynamic) {
+        uint64_t slide = 0;
+        lib::random_bytes(&slide, sizeof slide);
+        uint64_t chosen = interpreter_area + (slide % (interpreter_span / mm::page_size)) * mm::page_size;
+        uint64_t loader_bias = loader.position_independent ? chosen - loader.lowest_address : 0;
+        TRY(map_segments(space, interpreter.data, loader, loader_bias));
+        loader_base = loader.lowest_address + loader_bias;
+        entry = loader.entry + loader_bias;
+    }
 
     TRY(space.add_region(stack_top - stack_size, stack_top, mm::protection_read | mm::protection_write));
     StackRequest request{};
@@ -39,6 +74,7 @@ lib::ErrorOr<LoadedProgram> load_program(mm::AddressSpace& space, const uint8_t*
     request.program_header_count = image.program_header_count;
     request.program_header_size = image.program_header_size;
     request.entry = image.entry + base;
+    request.interpreter_base = loader_base;
     request.hwcap = arch::cpuid(1).edx;
 
     constexpr size_t buffer_size = 64 * 1024;  // arguments and environment must fit
@@ -53,7 +89,23 @@ lib::ErrorOr<LoadedProgram> load_program(mm::AddressSpace& space, const uint8_t*
         space.write(built.value().stack_pointer, buffer + buffer_size - built.value().used, built.value().used);
     lib::deallocate(buffer);
     TRY(written);
-    return LoadedProgram{image.entry + base, built.value().stack_pointer};
+    return LoadedProgram{entry, built.value().stack_pointer};
+}
+
+lib::ErrorOr<LoadedProgram> load_executable(mm::AddressSpace& space, const fs::Node& program,
+                                            const char* const* arguments, size_t argument_count,
+                                            const char* const* environment, size_t environment_count,
+                                            const char* executable_name) {
+    lib::StringView path = TRY(interpreter_path(program.data, program.size));
+    FileImage interpreter;
+    if (!path.empty()) {
+        fs::Node* root = fs::root_tree().root();
+        fs::Node* node = TRY(fs::resolve(fs::Lookup{root, root, true}, path));
+        if (!node->is_regular()) return lib::Error::access_denied;
+        interpreter = FileImage{node->data, node->size};
+    }
+    return load_program(space, program.data, program.size, interpreter, arguments, argument_count, environment,
+                        environment_count, executable_name);
 }
 
 }  // namespace exec

@@ -81,8 +81,7 @@ Result sys_execve(const Arguments& a) {
     if (node->is_directory() || !node->is_regular() || (node->mode & 0111) == 0) return lib::Error::access_denied;
 
     mm::AddressSpace* space = TRY(mm::AddressSpace::create());
-    auto loaded = exec::load_program(*space, node->data, node->size, strings.argv, strings.argc, strings.envp,
-                                     strings.envc, path);
+    auto loaded = exec::load_executable(*space, *node, strings.argv, strings.argc, strings.envp, strings.envc, path);
     if (loaded.is_error()) {
         lib::destroy(space);
         return loaded.error();

@@ -113,6 +113,7 @@ lib::ErrorOr<size_t> InterruptFile::read(uint64_t user_address, size_t length) {
         InterruptsOff off;
         while (count_ == 0) {
             if (status_flags & object::open_nonblocking) return lib::Error::try_again;
+            if (sched::current_thread_must_exit()) return lib::Error::interrupted;
             (void)sched::block_on(readers_, 0);
         }
         count = count_;

@@ -4,6 +4,8 @@
 #include "lib/allocator.h"
 #include "mm/user_copy.h"
 #include "sched/clock.h"
+#include "sched/process.h"
+#include "sched/thread.h"
 
 namespace fs {
 namespace {
@@ -96,7 +98,8 @@ private:
 
 bool echo_enabled();
 
-// COM1 as a terminal. Reads poll the UART and halt between polls; writes
+// COM1 as a terminal. Reads poll the UART every readiness_recheck_ns,
+// sleeping in between (so other threads run and a signal ends the read); writes
 // translate "\n" to "\r\n" like a tty with ONLCR. Of termios only ECHO is
 // honoured; the rest is kept and reported back.
 class Console final : public object::File {
@@ -105,7 +108,10 @@ public:
 
     lib::ErrorOr<size_t> read(uint64_t user_address, size_t length) override {
         if (length == 0) return size_t(0);
-        char c = arch::serial::read_byte_blocking();
+        while (!arch::serial::input_ready()) {
+            TRY(sched::sleep_until(sched::monotonic_ns() + object::readiness_recheck_ns));
+        }
+        char c = arch::serial::read_byte();
         if (c == '\r') c = '\n';
         // Echo as a cooked terminal would, unless the program turned ECHO
         // off to draw the line itself (busybox's line editing does).
@@ -156,6 +162,8 @@ KernelTermios console_termios = {0x0500,  // ICRNL | IXON
                                  0x8A3B,  // ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN
                                  0,      {3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0}};
 
+int32_t console_foreground_group = 0;
+
 bool echo_enabled() {
     constexpr uint32_t local_echo = 0x0008;  // ECHO in c_lflag
     return (console_termios.lflag & local_echo) != 0;
@@ -182,12 +190,21 @@ lib::ErrorOr<uint64_t> Console::control(uint64_t request, uint64_t argument) {
         case tiocswinsz:
             return uint64_t(0);
         case tiocgpgrp: {
-            int32_t group = 1;
+            // Until the console is a real controlling terminal: the group
+            // last set, at first the caller's own (so a shell sees itself
+            // in the foreground and turns job control on).
+            int32_t group = console_foreground_group != 0 ? console_foreground_group
+                                                          : sched::current_thread()->process->pgid;
             TRY(mm::copy_value_to_user(argument, group));
             return uint64_t(0);
         }
-        case tiocspgrp:
+        case tiocspgrp: {
+            int32_t group;
+            TRY(mm::copy_value_from_user(group, argument));
+            if (group < 0) return lib::Error::invalid_argument;
+            console_foreground_group = group;
             return uint64_t(0);
+        }
         default:
             return lib::Error::not_tty;
     }

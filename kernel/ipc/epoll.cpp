@@ -232,7 +232,10 @@ lib::ErrorOr<size_t> wait_epoll(File& file, EpollEvent* events, size_t capacity,
     for (;;) {
         count = epoll.collect(events, capacity);
         if (count > 0 || (deadline_ns != 0 && sched::monotonic_ns() >= deadline_ns)) break;
-        if (sched::current_thread_must_exit()) break;
+        if (sched::current_thread_must_exit()) {
+            object::ReadinessQueue::remove(waiter);
+            return lib::Error::interrupted;  // EINTR (a signal) or the thread is leaving
+        }
         uint64_t deadline = deadline_ns;
         uint64_t recheck = epoll.readiness_deadline();
         if (recheck != 0 && (deadline == 0 || recheck < deadline)) deadline = recheck;

@@ -3,6 +3,7 @@
 #include "lib/allocator.h"
 #include "lib/ring_buffer.h"
 #include "mm/user_copy.h"
+#include "sched/signal.h"
 #include "sched/thread.h"
 
 namespace ipc {
@@ -94,6 +95,7 @@ public:
         while (done < length) {
             if (pipe_->readers == 0) {
                 if (done > 0) return done;
+                sched::send_signal_to_current_thread(sched::sigpipe);
                 return lib::Error::broken_pipe;
             }
             size_t room = pipe_->ring.free_space();

@@ -17,6 +17,7 @@ namespace lib {
 enum class LockRank : uint8_t {
     heap = 1,
     physical_memory = 2,
+    signals = 10,  // sched/signal.cpp: taken by system calls and interrupts, never around an allocation
     test_outer = 30,
     test_inner = 31,
 };

@@ -2,6 +2,7 @@
 #include "linux/syscall.h"
 #include "native/native.h"
 #include "sched/process.h"
+#include "sched/signal.h"
 #include "sched/thread.h"
 
 namespace linux {
@@ -133,6 +134,52 @@ int errno_for(lib::Error error) {
     return 22;
 }
 
+namespace {
+
+// signal(7): the calls a handler with SA_RESTART restarts. Every other
+// interrupted call fails with EINTR once a handler has run (poll, select,
+// epoll, sleeps, sigsuspend, pause, timed waits); all of them start again
+// when the signal ran no handler (it stopped the process, or was ignored).
+sched::Restart restart_kind(uint64_t number) {
+    switch (number) {
+        case 0:    // read
+        case 1:    // write
+        case 2:    // open
+        case 16:   // ioctl
+        case 17:   // pread64
+        case 18:   // pwrite64
+        case 19:   // readv
+        case 20:   // writev
+        case 40:   // sendfile
+        case 42:   // connect
+        case 43:   // accept
+        case 44:   // sendto
+        case 45:   // recvfrom
+        case 46:   // sendmsg
+        case 47:   // recvmsg
+        case 61:   // wait4
+        case 72:   // fcntl (F_SETLKW)
+        case 73:   // flock
+        case 202:  // futex
+        case 247:  // waitid
+        case 257:  // openat
+        case 288:  // accept4
+        case 295:  // preadv
+        case 296:  // pwritev
+        case 318:  // getrandom
+            return sched::Restart::if_sa_restart;
+        default:
+            return sched::Restart::if_no_handler;
+    }
+}
+
+uint64_t to_rax(const Result& result) {
+    return result.is_error() ? static_cast<uint64_t>(-static_cast<int64_t>(errno_for(result.error())))
+                             : result.value();
+}
+
+}  // namespace
+
 }  // namespace linux
 
 // From arch/x86_64/syscall.S, on the thread's kernel stack with interrupts
@@ -140,13 +187,16 @@ int errno_for(lib::Error error) {
 // r8, r9; the result (or -errno) back in rax.
 extern "C" void syscall_dispatch(arch::TrapFrame* frame) {
     uint64_t number = frame->rax;
+    sched::ThreadSignals& signals = sched::current_thread()->signals;
+    signals.restart = sched::Restart::none;
+    signals.syscall_number = number;
     linux::Arguments arguments{frame->rdi, frame->rsi, frame->rdx, frame->r10, frame->r8, frame->r9, *frame};
     if (number >= native::native_base) {
         // Tessera's own calls (api/native.h); unknown ones are ENOSYS too.
         native::Handler handler = native::native_handler(number - native::native_base);
         linux::Result result = handler ? handler(arguments) : linux::Result(lib::Error::not_implemented);
-        frame->rax = result.is_error() ? static_cast<uint64_t>(-static_cast<int64_t>(linux::errno_for(result.error())))
-                                       : result.value();
+        frame->rax = linux::to_rax(result);
+        sched::before_user_return(*frame);
         return;
     }
     if (number >= static_cast<uint64_t>(linux::syscall_table_size) || linux::table.handlers[number] == nullptr) {
@@ -157,11 +207,11 @@ extern "C" void syscall_dispatch(arch::TrapFrame* frame) {
             }
         }
         frame->rax = static_cast<uint64_t>(-38);
-        sched::before_user_return();
+        sched::before_user_return(*frame);
         return;
     }
     linux::Result result = linux::table.handlers[number](arguments);
-    frame->rax = result.is_error() ? static_cast<uint64_t>(-static_cast<int64_t>(linux::errno_for(result.error())))
-                                   : result.value();
-    sched::before_user_return();
+    frame->rax = linux::to_rax(result);
+    if (result.is_error() && result.error() == lib::Error::interrupted) signals.restart = linux::restart_kind(number);
+    sched::before_user_return(*frame);
 }

@@ -1,6 +1,5 @@
 // epoll_create, epoll_create1, epoll_ctl, epoll_wait, epoll_pwait
-// (ipc/epoll.h). The signal mask of epoll_pwait is checked and not applied
-// yet (no signal state to apply it to).
+// (ipc/epoll.h). epoll_pwait waits with its signal mask, as ppoll does.
 #include "ipc/epoll.h"
 #include "lib/allocator.h"
 #include "linux/syscall.h"
@@ -8,6 +7,7 @@
 #include "object/file.h"
 #include "sched/clock.h"
 #include "sched/process.h"
+#include "sched/signal.h"
 
 namespace linux {
 namespace {
@@ -74,7 +74,15 @@ Result sys_epoll_wait(const Arguments& a) {
 
 Result sys_epoll_pwait(const Arguments& a) {
     if (a.a4 != 0 && a.a5 != signal_set_size) return lib::Error::invalid_argument;
-    return wait(a.a0, a.a1, static_cast<int32_t>(a.a2), static_cast<int32_t>(a.a3));
+    if (a.a4 != 0) {
+        sched::SignalSet mask;
+        TRY(mm::copy_value_from_user(mask, a.a4));
+        sched::set_temporary_blocked(mask);
+    }
+    Result result = wait(a.a0, a.a1, static_cast<int32_t>(a.a2), static_cast<int32_t>(a.a3));
+    // Interrupted, the original mask returns after the handler; otherwise now.
+    if (!result.is_error() || result.error() != lib::Error::interrupted) sched::end_temporary_blocked();
+    return result;
 }
 
 }  // namespace linux

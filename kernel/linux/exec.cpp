@@ -3,6 +3,7 @@
 // address space) happens before the old image is touched, so a failed
 // execve returns to the caller unchanged.
 #include "arch/x86_64/cpu.h"
+#include "sched/signal.h"
 #include "arch/x86_64/gdt.h"
 #include "exec/loader.h"
 #include "fs/files.h"
@@ -104,12 +105,12 @@ Result sys_execve(const Arguments& a) {
     if (fs::absolute_path(node, root, process.executable, sizeof process.executable).is_error()) {
         process.executable[0] = '\0';
     }
-    // Caught signals revert to their defaults; ignored ones stay ignored.
-    for (auto& handler : process.signal_handlers) {
-        if (handler[0] != 1 /* SIG_IGN */) handler[0] = handler[1] = handler[2] = handler[3] = 0;
-    }
+    sched::reset_signals_for_exec(process);
+    process.has_execed = true;
 
     sched::Thread& thread = current_thread();
+    thread.signals.alternate_stack = {};
+    sched::set_thread_name_from_path(thread, process.executable);
     thread.fs_base = thread.gs_base = 0;
     thread.clear_child_tid = thread.robust_list = 0;
     arch::write_msr(arch::msr_fs_base, 0);

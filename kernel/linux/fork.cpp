@@ -5,7 +5,10 @@
 #include "linux/syscall.h"
 #include "mm/address_space.h"
 #include "mm/user_copy.h"
+#include "lib/string.h"
+#include "linux/signal.h"
 #include "sched/process.h"
+#include "sched/signal.h"
 #include "sched/thread.h"
 
 namespace linux {
@@ -69,6 +72,10 @@ Result create_thread(const Arguments& a, const CloneRequest& request) {
     sched::Process& process = current_process();
     if (process.exiting) return lib::Error::try_again;
     sched::Thread* thread = TRY(sched::fork_user_thread(&process, a.frame));
+    // A new thread has its creator's mask and name, but no alternate stack (Linux, CLONE_VM).
+    sched::inherit_thread_signals(*thread, current_thread());
+    thread->signals.alternate_stack = {};
+    lib::copy_bytes(thread->name, current_thread().name, sizeof thread->name);
     return start_thread(thread, *process.space, request);
 }
 
@@ -92,16 +99,25 @@ Result fork_with(const Arguments& a, const CloneRequest& request) {
         sched::discard_process(child);
         return made.error();
     }
+    sched::inherit_thread_signals(*made.value(), current_thread());
+    lib::copy_bytes(made.value()->name, current_thread().name, sizeof made.value()->name);
     // vfork's parent waits for the child's exec or exit; with copy-on-write
     // the child cannot disturb it, so vfork is fork here and both run.
     (void)start_thread(made.value(), *child->space, request);
     return static_cast<uint64_t>(child->pid);
 }
 
-// Which children a wait names: -1 any; >0 that pid; 0 and < -1 name
-// process groups, which are all one group per process so far: any child.
-int waited_pid(int64_t pid) {
-    return pid > 0 ? static_cast<int>(pid) : -1;
+// Which children a wait names: > 0 that pid; -1 any; 0 the caller's
+// process group; < -1 the group -pid.
+sched::WaitRequest waited(int64_t pid) {
+    sched::WaitRequest request;
+    if (pid > 0)
+        request.pid = static_cast<int>(pid);
+    else if (pid == 0)
+        request.pgid = current_process().pgid;
+    else if (pid < -1)
+        request.pgid = static_cast<int>(-pid);
+    return request;
 }
 
 }  // namespace
@@ -129,8 +145,11 @@ Result sys_wait4(const Arguments& a) {
     if (a.a2 & ~(wnohang | wuntraced | wcontinued | wnothread | wall | wclone)) return lib::Error::invalid_argument;
     int64_t pid = static_cast<int32_t>(a.a0);
     if (pid == -0x80000000LL) return lib::Error::no_such_process;
-    sched::WaitResult result =
-        TRY(sched::wait_for_child(current_process(), waited_pid(pid), (a.a2 & wnohang) != 0, false));
+    sched::WaitRequest request = waited(pid);
+    request.stopped = (a.a2 & wuntraced) != 0;
+    request.continued = (a.a2 & wcontinued) != 0;
+    request.no_hang = (a.a2 & wnohang) != 0;
+    sched::WaitResult result = TRY(sched::wait_for_child(current_process(), request));
     if (result.pid != 0 && a.a1 != 0) {
         int32_t status = result.wait_status;
         TRY(mm::copy_value_to_user(a.a1, status));
@@ -142,34 +161,53 @@ Result sys_wait4(const Arguments& a) {
     return static_cast<uint64_t>(result.pid);
 }
 
-// waitid(idtype, id, infop, options, rusage): exits only (WEXITED).
+// waitid(idtype, id, infop, options, rusage).
 Result sys_waitid(const Arguments& a) {
     constexpr uint64_t p_all = 0, p_pid = 1, p_pgid = 2;
     constexpr uint64_t wnohang = 1, wstopped = 2, wexited = 4, wcontinued = 8, wnowait = 0x1000000;
-    constexpr int cld_exited = 1, cld_killed = 2;
-    if (a.a3 & ~(wnohang | wstopped | wexited | wcontinued | wnowait)) return lib::Error::invalid_argument;
-    if ((a.a3 & (wexited | wstopped | wcontinued)) == 0) return lib::Error::invalid_argument;
-    int pid = -1;
-    if (a.a0 == p_pid) {
-        if (static_cast<int32_t>(a.a1) <= 0) return lib::Error::invalid_argument;
-        pid = static_cast<int32_t>(a.a1);
-    } else if (a.a0 != p_all && a.a0 != p_pgid) {
+    constexpr uint64_t wnothread = 0x20000000, wall = 0x40000000, wclone = 0x80000000;
+    if (a.a3 & ~(wnohang | wstopped | wexited | wcontinued | wnowait | wnothread | wall | wclone)) {
         return lib::Error::invalid_argument;
     }
-    // Stops and continues do not happen without signals: only exits are seen.
-    bool no_hang = (a.a3 & wnohang) != 0 || (a.a3 & wexited) == 0;
-    sched::WaitResult result = TRY(sched::wait_for_child(current_process(), pid, no_hang, (a.a3 & wnowait) != 0));
+    if ((a.a3 & (wexited | wstopped | wcontinued)) == 0) return lib::Error::invalid_argument;
+    sched::WaitRequest request;
+    if (a.a0 == p_pid) {
+        if (static_cast<int32_t>(a.a1) <= 0) return lib::Error::invalid_argument;
+        request.pid = static_cast<int32_t>(a.a1);
+    } else if (a.a0 == p_pgid) {
+        if (static_cast<int32_t>(a.a1) < 0) return lib::Error::invalid_argument;
+        request.pgid = a.a1 == 0 ? current_process().pgid : static_cast<int32_t>(a.a1);
+    } else if (a.a0 != p_all) {
+        return lib::Error::invalid_argument;
+    }
+    request.exited = (a.a3 & wexited) != 0;
+    request.stopped = (a.a3 & wstopped) != 0;
+    request.continued = (a.a3 & wcontinued) != 0;
+    request.no_hang = (a.a3 & wnohang) != 0;
+    request.keep = (a.a3 & wnowait) != 0;
+    sched::WaitResult result = TRY(sched::wait_for_child(current_process(), request));
     if (a.a2 != 0) {
-        // siginfo_t: signo, errno, code, then pid, uid, status at 16, 20, 24.
-        int32_t info[32] = {};
+        sched::SignalInfo info;  // all zero when WNOHANG found nothing, as Linux
         if (result.pid != 0) {
-            int signal = result.wait_status & 0x7F;
-            info[0] = static_cast<int32_t>(sigchld);
-            info[2] = signal != 0 ? cld_killed : cld_exited;
-            info[4] = result.pid;
-            info[6] = signal != 0 ? signal : (result.wait_status >> 8) & 0xFF;
+            int status = result.wait_status;
+            info.signo = sched::sigchld;
+            info.pid = result.pid;
+            info.uid = result.uid;
+            if (status == sched::continued_status) {
+                info.code = sched::cld_continued;
+                info.status = sched::sigcont;
+            } else if ((status & 0xFF) == 0x7F) {
+                info.code = sched::cld_stopped;
+                info.status = (status >> 8) & 0xFF;
+            } else if ((status & 0x7F) != 0) {
+                info.code = (status & 0x80) ? sched::cld_dumped : sched::cld_killed;
+                info.status = status & 0x7F;
+            } else {
+                info.code = sched::cld_exited;
+                info.status = (status >> 8) & 0xFF;
+            }
         }
-        TRY(mm::copy_to_user(a.a2, info, sizeof info));
+        TRY(write_signal_info(a.a2, info));
     }
     if (a.a4 != 0) {
         uint8_t usage[144] = {};

@@ -2,9 +2,9 @@
 // registers a waiter on every file's readiness queue (object/readiness.h),
 // asks the files for ready_events(), returns when any requested event holds
 // or the timeout passes, and otherwise sleeps until one of its files
-// announces a change (or a file's readiness_deadline passes). Signals are
-// not delivered yet, so the masks of ppoll and pselect6 are checked and
-// ignored, and no wait ends with EINTR.
+// announces a change (or a file's readiness_deadline passes). A signal
+// ends the wait with EINTR (never restarted after a handler, signal(7));
+// ppoll and pselect6 wait with their own signal mask.
 #include "lib/allocator.h"
 #include "linux/syscall.h"
 #include "mm/user_copy.h"
@@ -13,6 +13,7 @@
 #include "object/readiness.h"
 #include "sched/clock.h"
 #include "sched/process.h"
+#include "sched/signal.h"
 
 namespace linux {
 namespace {
@@ -68,6 +69,23 @@ lib::Status write_remaining(uint64_t address, uint64_t deadline, bool microsecon
 lib::Status check_signal_set_size(uint64_t mask, uint64_t size) {
     if (mask != 0 && size != signal_set_size) return lib::Error::invalid_argument;
     return lib::Status();
+}
+
+// ppoll and pselect6 wait with the caller's mask (when given). Interrupted,
+// the original mask comes back after the handler ran; otherwise at once,
+// so a signal the temporary mask let through is not delivered (Linux's
+// restore_saved_sigmask_unless).
+lib::Status apply_wait_mask(uint64_t mask_address) {
+    if (mask_address == 0) return lib::ok();
+    sched::SignalSet mask;
+    TRY(mm::copy_value_from_user(mask, mask_address));
+    sched::set_temporary_blocked(mask);
+    return lib::ok();
+}
+
+Result finish_masked_wait(Result result) {
+    if (!result.is_error() || result.error() != lib::Error::interrupted) sched::end_temporary_blocked();
+    return result;
 }
 
 // The files one poll or select call waits on: a reference and a waiter for
@@ -153,6 +171,7 @@ Result do_poll(uint64_t user_fds, uint64_t count, uint64_t deadline) {
         return copied.error();
     }
     uint64_t ready = 0;
+    bool interrupted = false;
     {
         WatchSet watched(count);
         if (!watched.allocated()) {
@@ -166,9 +185,17 @@ Result do_poll(uint64_t user_fds, uint64_t count, uint64_t deadline) {
                 fds[i].revents = static_cast<int16_t>(watched.events(i));
                 if (fds[i].revents != 0) ++ready;
             }
-            if (ready > 0 || expired(deadline) || sched::current_thread_must_exit()) break;
+            if (ready > 0 || expired(deadline)) break;
+            if (sched::current_thread_must_exit()) {
+                interrupted = true;
+                break;
+            }
             watched.wait(deadline);
         }
+    }
+    if (interrupted) {
+        lib::deallocate(fds);
+        return lib::Error::interrupted;
     }
     auto written = mm::copy_to_user(user_fds, fds, bytes);
     lib::deallocate(fds);
@@ -237,7 +264,11 @@ Result do_select(int64_t count, uint64_t reads, uint64_t writes, uint64_t except
                 }
             }
         }
-        if (status.is_error() || ready > 0 || expired(deadline) || sched::current_thread_must_exit()) break;
+        if (status.is_error() || ready > 0 || expired(deadline)) break;
+        if (sched::current_thread_must_exit()) {
+            status = lib::Error::interrupted;
+            break;
+        }
         watched.wait(deadline);
     }
     for (int set = 0; set < 3 && !status.is_error(); ++set) {
@@ -261,7 +292,8 @@ Result sys_poll(const Arguments& a) {
 Result sys_ppoll(const Arguments& a) {
     TRY(check_signal_set_size(a.a3, a.a4));
     uint64_t deadline = TRY(deadline_from_timespec(a.a2));
-    uint64_t ready = TRY(do_poll(a.a0, a.a1, deadline));
+    TRY(apply_wait_mask(a.a3));
+    Result ready = finish_masked_wait(do_poll(a.a0, a.a1, deadline));
     TRY(write_remaining(a.a2, deadline, false));
     return ready;
 }
@@ -274,20 +306,22 @@ Result sys_select(const Arguments& a) {
         if (value[1] < 0 || value[1] >= 1000000) return lib::Error::invalid_argument;
         deadline = TRY(deadline_after(value[0], value[1] * 1000));
     }
-    uint64_t ready = TRY(do_select(static_cast<int64_t>(static_cast<int32_t>(a.a0)), a.a1, a.a2, a.a3, deadline));
+    Result ready = do_select(static_cast<int64_t>(static_cast<int32_t>(a.a0)), a.a1, a.a2, a.a3, deadline);
     TRY(write_remaining(a.a4, deadline, true));
     return ready;
 }
 
 Result sys_pselect6(const Arguments& a) {
     // The sixth argument points at {const sigset_t* mask; size_t size}.
+    uint64_t mask_and_size[2] = {};
     if (a.a5 != 0) {
-        uint64_t mask_and_size[2];
         TRY(mm::copy_from_user(mask_and_size, a.a5, sizeof mask_and_size));
         TRY(check_signal_set_size(mask_and_size[0], mask_and_size[1]));
     }
     uint64_t deadline = TRY(deadline_from_timespec(a.a4));
-    uint64_t ready = TRY(do_select(static_cast<int64_t>(static_cast<int32_t>(a.a0)), a.a1, a.a2, a.a3, deadline));
+    TRY(apply_wait_mask(mask_and_size[0]));
+    Result ready = finish_masked_wait(
+        do_select(static_cast<int64_t>(static_cast<int32_t>(a.a0)), a.a1, a.a2, a.a3, deadline));
     TRY(write_remaining(a.a4, deadline, false));
     return ready;
 }

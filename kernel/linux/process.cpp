@@ -1,6 +1,6 @@
-// Identity and lifetime: exit, the id calls, set_tid_address,
-// set_robust_list, arch_prctl, prlimit64, uname, signal dispositions,
-// sched_yield and sched_getaffinity.
+// Lifetime and limits: exit, getpid, gettid, getppid, set_tid_address,
+// set_robust_list, arch_prctl, prlimit64, uname, sched_yield and
+// sched_getaffinity. The ids are linux/identity.cpp.
 #include "sched/process.h"
 #include "arch/x86_64/cpu.h"
 #include "boot/build_id.h"
@@ -30,23 +30,6 @@ Result sys_gettid(const Arguments&) {
 Result sys_getppid(const Arguments&) {
     return static_cast<uint64_t>(current_process().parent_pid);
 }
-Result sys_getpgrp(const Arguments&) {
-    return static_cast<uint64_t>(current_process().pid);
-}
-// Everything runs as root until users exist.
-Result sys_getuid(const Arguments&) {
-    return uint64_t(0);
-}
-Result sys_geteuid(const Arguments&) {
-    return uint64_t(0);
-}
-Result sys_getgid(const Arguments&) {
-    return uint64_t(0);
-}
-Result sys_getegid(const Arguments&) {
-    return uint64_t(0);
-}
-
 Result sys_set_tid_address(const Arguments& a) {
     current_thread().clear_child_tid = a.a0;
     return static_cast<uint64_t>(current_thread().tid);
@@ -129,41 +112,6 @@ Result sys_uname(const Arguments& a) {
     set(4, "x86_64");
     set(5, "(none)");
     TRY(mm::copy_to_user(a.a0, fields, sizeof fields));
-    return uint64_t(0);
-}
-
-// Dispositions are recorded and reported back; delivery comes with signals.
-Result sys_rt_sigaction(const Arguments& a) {
-    constexpr uint64_t sigkill = 9, sigstop = 19;
-    uint64_t signal = a.a0;
-    if (signal == 0 || signal > 64 || a.a3 != 8) return lib::Error::invalid_argument;
-    if (a.a1 != 0 && (signal == sigkill || signal == sigstop)) return lib::Error::invalid_argument;
-    uint64_t* slot = current_process().signal_handlers[signal];
-    uint64_t fresh[4];
-    if (a.a1 != 0) TRY(mm::copy_from_user(fresh, a.a1, sizeof fresh));
-    if (a.a2 != 0) TRY(mm::copy_to_user(a.a2, slot, sizeof fresh));
-    if (a.a1 != 0) lib::copy_bytes(slot, fresh, sizeof fresh);
-    return uint64_t(0);
-}
-
-Result sys_rt_sigprocmask(const Arguments& a) {
-    constexpr uint64_t block = 0, unblock = 1, set_mask = 2;
-    if (a.a3 != 8) return lib::Error::invalid_argument;
-    sched::Process& process = current_process();
-    uint64_t old = process.signal_mask;
-    if (a.a1 != 0) {
-        uint64_t set;
-        TRY(mm::copy_value_from_user(set, a.a1));
-        if (a.a0 == block)
-            process.signal_mask |= set;
-        else if (a.a0 == unblock)
-            process.signal_mask &= ~set;
-        else if (a.a0 == set_mask)
-            process.signal_mask = set;
-        else
-            return lib::Error::invalid_argument;
-    }
-    if (a.a2 != 0) TRY(mm::copy_value_to_user(a.a2, old));
     return uint64_t(0);
 }
 

@@ -23,6 +23,7 @@
     X(12, brk)                \
     X(13, rt_sigaction)       \
     X(14, rt_sigprocmask)     \
+    X(15, rt_sigreturn)       \
     X(16, ioctl)              \
     X(17, pread64)            \
     X(19, readv)              \
@@ -34,7 +35,11 @@
     X(28, madvise)            \
     X(32, dup)                \
     X(33, dup2)               \
+    X(34, pause)              \
     X(35, nanosleep)          \
+    X(36, getitimer)          \
+    X(37, alarm)              \
+    X(38, setitimer)          \
     X(39, getpid)             \
     X(56, clone)              \
     X(57, fork)               \
@@ -42,6 +47,7 @@
     X(59, execve)             \
     X(60, exit)               \
     X(61, wait4)              \
+    X(62, kill)               \
     X(63, uname)              \
     X(72, fcntl)              \
     X(79, getcwd)             \
@@ -51,12 +57,35 @@
     X(96, gettimeofday)       \
     X(102, getuid)            \
     X(104, getgid)            \
+    X(105, setuid)            \
+    X(106, setgid)            \
     X(107, geteuid)           \
     X(108, getegid)           \
+    X(109, setpgid)           \
     X(110, getppid)           \
     X(111, getpgrp)           \
+    X(112, setsid)            \
+    X(113, setreuid)          \
+    X(114, setregid)          \
+    X(115, getgroups)         \
+    X(116, setgroups)         \
+    X(117, setresuid)         \
+    X(118, getresuid)         \
+    X(119, setresgid)         \
+    X(120, getresgid)         \
+    X(121, getpgid)           \
+    X(122, setfsuid)          \
+    X(123, setfsgid)          \
+    X(124, getsid)            \
+    X(127, rt_sigpending)     \
+    X(128, rt_sigtimedwait)   \
+    X(129, rt_sigqueueinfo)   \
+    X(130, rt_sigsuspend)     \
+    X(131, sigaltstack)       \
+    X(157, prctl)             \
     X(158, arch_prctl)        \
     X(186, gettid)            \
+    X(200, tkill)             \
     X(201, time)              \
     X(202, futex)             \
     X(204, sched_getaffinity) \
@@ -69,6 +98,7 @@
     X(231, exit_group)        \
     X(232, epoll_wait)        \
     X(233, epoll_ctl)         \
+    X(234, tgkill)            \
     X(247, waitid)            \
     X(257, openat)            \
     X(262, newfstatat)        \

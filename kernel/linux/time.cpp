@@ -80,10 +80,26 @@ Result sys_time(const Arguments& a) {
     return seconds;
 }
 
+namespace {
+
+// Interrupted, a relative sleep writes the time left to rem (when given).
+// FIXME: a sleep restarted after a stop (no handler ran) sleeps its whole
+// duration again; Linux continues with the time left (restart_syscall).
+Result sleep_and_report(uint64_t deadline, uint64_t remaining_address) {
+    lib::Status slept = sched::sleep_until(deadline);
+    if (!slept.is_error()) return uint64_t(0);
+    if (remaining_address != 0) {
+        uint64_t now = sched::monotonic_ns();
+        TRY(write_time(remaining_address, deadline > now ? deadline - now : 0));
+    }
+    return slept.error();
+}
+
+}  // namespace
+
 Result sys_nanosleep(const Arguments& a) {
     uint64_t duration = TRY(read_duration(a.a0));
-    sched::sleep_until(sched::monotonic_ns() + duration);
-    return uint64_t(0);  // no signals yet, so never interrupted: rem stays untouched
+    return sleep_and_report(sched::monotonic_ns() + duration, a.a1);
 }
 
 Result sys_clock_nanosleep(const Arguments& a) {
@@ -100,8 +116,7 @@ Result sys_clock_nanosleep(const Arguments& a) {
     } else {
         deadline = sched::monotonic_ns() + value;
     }
-    sched::sleep_until(deadline);
-    return uint64_t(0);
+    return sleep_and_report(deadline, (a.a1 & timer_abstime) ? 0 : a.a3);
 }
 
 }  // namespace linux

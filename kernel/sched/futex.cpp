@@ -43,7 +43,7 @@ lib::ErrorOr<FutexKey> futex_key(uint64_t address, bool private_only) {
 
 lib::Status futex_wait(const FutexKey& key, uint32_t bitset, uint64_t deadline_ns) {
     Thread* thread = current_thread();
-    if (thread->exit_requested) return lib::Error::interrupted;
+    if (current_thread_must_exit()) return lib::Error::interrupted;
     Waiter self{key, bitset, {}, {}};
     waiters.push_back(self);
     bool woken = block_on(self.queue, deadline_ns);

@@ -10,6 +10,7 @@
 #include "sched/clock.h"
 #include "sched/futex.h"
 #include "sched/process_exit.h"
+#include "sched/signal.h"
 #include "sched/thread.h"
 
 namespace sched {
@@ -22,10 +23,7 @@ constexpr int init_pid = 1;
 constexpr uint64_t fork_reserve_frames = 256;
 
 int next_pid = 1;
-// Every process not yet reaped. One CPU and a kernel that is not preempted:
-// only system calls touch the list (never interrupts), so walking it and
-// then blocking cannot miss an exit. A second CPU needs a lock here.
-lib::List<Process, &Process::all_node> processes;
+using detail::processes;
 // Init's fate, reported by the idle loop once its thread is reaped, so the
 // frame count it prints includes the thread's own stack.
 bool init_exited = false;
@@ -34,17 +32,10 @@ bool first_user_entry_seen = false;
 uint64_t frames_before_init = 0;
 
 void tear_down(Process* process) {
+    release_signals(*process);
     process->files.release();
     lib::destroy(process->space);
     process->space = nullptr;
-}
-
-Process* find_process(int pid) {
-    Process* found = nullptr;
-    processes.for_each([&](Process& process) {
-        if (process.pid == pid) found = &process;
-    });
-    return found;
 }
 
 void reap(Process* process) {
@@ -65,6 +56,13 @@ void reparent_children(Process& exiting) {
     bool init_has_zombie = false;
     processes.for_each([&](Process& child) {
         if (child.parent_pid != exiting.pid || &child == &exiting) return;
+        int death_signal = child.signals.parent_death_signal;
+        if (death_signal != 0 && child.state != ProcessState::zombie) {
+            SignalInfo info;
+            info.signo = death_signal;
+            info.pid = exiting.pid;
+            send_signal_to_process(child, info);
+        }
         if (init == nullptr) {
             if (child.state == ProcessState::zombie)
                 reap(&child);
@@ -79,6 +77,35 @@ void reparent_children(Process& exiting) {
 }
 
 }  // namespace
+
+namespace detail {
+// Every process not yet reaped. One CPU and a kernel that is not preempted:
+// only system calls touch the list (never interrupts), so walking it and
+// then blocking cannot miss an exit. A second CPU needs a lock here.
+lib::List<Process, &Process::all_node> processes;
+}  // namespace detail
+
+Process* find_process(int pid) {
+    Process* found = nullptr;
+    processes.for_each([&](Process& process) {
+        if (process.pid == pid) found = &process;
+    });
+    return found;
+}
+
+void set_thread_name(Thread& thread, const char* name) {
+    size_t length = lib::min<size_t>(lib::string_length(name), thread_name_length - 1);
+    lib::fill_bytes(thread.name, 0, sizeof thread.name);
+    lib::copy_bytes(thread.name, name, length);
+}
+
+void set_thread_name_from_path(Thread& thread, const char* path) {
+    const char* base = path;
+    for (const char* c = path; *c != '\0'; ++c) {
+        if (*c == '/' && c[1] != '\0') base = c + 1;
+    }
+    set_thread_name(thread, base);
+}
 
 lib::ErrorOr<Process*> create_process(int parent_pid) {
     if (next_pid == 1) frames_before_init = mm::free_frame_count();
@@ -97,6 +124,10 @@ lib::ErrorOr<Process*> create_process(int parent_pid) {
     }
     process->pid = next_pid++;
     process->parent_pid = parent_pid;
+    // As on Linux, init starts in session 0 and group 0, leading neither,
+    // so a shell as init can still setpgid (and setsid).
+    process->pgid = 0;
+    process->sid = 0;
     processes.push_back(*process);
     return process;
 }
@@ -119,8 +150,10 @@ lib::ErrorOr<Process*> fork_process(Process& parent) {
     child->cwd = parent.cwd;
     lib::copy_bytes(child->executable, parent.executable, sizeof child->executable);
     child->limits_stack = parent.limits_stack;
-    lib::copy_bytes(child->signal_handlers, parent.signal_handlers, sizeof child->signal_handlers);
-    child->signal_mask = parent.signal_mask;
+    inherit_signals(*child, parent);
+    child->pgid = parent.pgid;
+    child->sid = parent.sid;
+    lib::copy_bytes(&child->credentials, &parent.credentials, sizeof child->credentials);
     child->pid = next_pid++;
     child->parent_pid = parent.pid;
     processes.push_back(*child);
@@ -139,9 +172,19 @@ namespace {
     int wait_status = process->wait_status;
     tear_down(process);
     reparent_children(*process);
-    if (process->pid == init_pid) {
-        init_exited = true;
-        init_status = shell_status(wait_status);
+    Process* parent = find_process(process->parent_pid);
+    int signal = wait_status & 0x7F;
+    ChildEvent event = signal != 0 ? ChildEvent::killed : ChildEvent::exited;
+    int status = signal != 0 ? signal : (wait_status >> 8) & 0xFF;
+    if (process->pid == init_pid || (parent != nullptr && parent_reaps_automatically(*parent))) {
+        if (process->pid == init_pid) {
+            init_exited = true;
+            init_status = shell_status(wait_status);
+        } else {
+            // SIGCHLD ignored or SA_NOCLDWAIT: no zombie; a parent blocked
+            // in wait looks again (and may find no children: ECHILD).
+            notify_parent(*process, event, status);
+        }
         reap(process);
         thread->process = nullptr;
         exit_current_thread();
@@ -150,8 +193,7 @@ namespace {
     // before this thread has switched away (one CPU, no kernel preemption),
     // so it never frees the Process under us.
     process->state = ProcessState::zombie;
-    Process* parent = find_process(process->parent_pid);
-    if (parent != nullptr) (void)wake(parent->child_exits, 1 << 30);
+    if (parent != nullptr) notify_parent(*process, event, status);
     exit_current_thread();
 }
 
@@ -209,36 +251,54 @@ lib::Status become_only_thread() {
     Thread* self = current_thread();
     Process* process = self->process;
     end_other_threads(*process);
+    // Not cut short by signals: the other threads are on their way out.
     while (process->thread_count > 1) {
         if (self->exit_requested) return lib::Error::interrupted;
-        (void)block_on(process->thread_exits, 0);
+        block_uninterruptibly(process->thread_exits);
     }
     if (self->exit_requested) return lib::Error::interrupted;
     self->tid = process->pid;
     return lib::ok();
 }
 
-void before_user_return() {
+void before_user_return(arch::TrapFrame& frame) {
     Thread* thread = current_thread();
-    if (thread->process != nullptr && thread->exit_requested) exit_thread(thread->process->wait_status);
+    if (thread->process == nullptr) return;
+    if (thread->exit_requested) exit_thread(thread->process->wait_status);
+    deliver_signals(frame);
 }
 
-lib::ErrorOr<WaitResult> wait_for_child(Process& parent, int pid, bool no_hang, bool keep) {
+lib::ErrorOr<WaitResult> wait_for_child(Process& parent, const WaitRequest& request) {
     for (;;) {
         bool any = false;
-        Process* zombie = nullptr;
+        Process* found = nullptr;
         processes.for_each([&](Process& child) {
-            if (child.parent_pid != parent.pid || (pid != -1 && child.pid != pid)) return;
+            if (child.parent_pid != parent.pid || &child == &parent) return;
+            if (request.pid > 0 && child.pid != request.pid) return;
+            if (request.pgid != 0 && child.pgid != request.pgid) return;
             any = true;
-            if (zombie == nullptr && child.state == ProcessState::zombie) zombie = &child;
+            if (found != nullptr) return;
+            bool exited = child.state == ProcessState::zombie;
+            if ((request.exited && exited) || (request.stopped && !exited && child.signals.stop_reportable) ||
+                (request.continued && !exited && child.signals.continue_reportable)) {
+                found = &child;
+            }
         });
         if (!any) return lib::Error::no_child;
-        if (zombie != nullptr) {
-            WaitResult result{zombie->pid, zombie->wait_status};
-            if (!keep) reap(zombie);
+        if (found != nullptr) {
+            WaitResult result{found->pid, found->wait_status, found->credentials.uid};
+            if (found->state == ProcessState::zombie) {
+                if (!request.keep) reap(found);
+            } else if (request.stopped && found->signals.stop_reportable) {
+                result.wait_status = stopped_status(found->signals.stop_signal);
+                if (!request.keep) found->signals.stop_reportable = false;
+            } else {
+                result.wait_status = continued_status;
+                if (!request.keep) found->signals.continue_reportable = false;
+            }
             return result;
         }
-        if (no_hang) return WaitResult{};
+        if (request.no_hang) return WaitResult{};
         if (current_thread_must_exit()) return lib::Error::interrupted;
         (void)block_on(parent.child_exits, 0);
     }

@@ -18,9 +18,22 @@ namespace sched {
 
 enum class ProcessState { running, zombie };
 
+// Who a process acts as (Linux's real, effective, saved and filesystem ids).
+struct Credentials {
+    uint32_t uid = 0, euid = 0, suid = 0, fsuid = 0;
+    uint32_t gid = 0, egid = 0, sgid = 0, fsgid = 0;
+    static constexpr int max_groups = 64;
+    uint32_t groups[max_groups] = {};
+    int group_count = 0;
+};
+
 struct Process {
     int pid = 0;
     int parent_pid = 0;  // 0: none (init); orphans go to init (pid 1)
+    int pgid = 0;        // process group
+    int sid = 0;         // session
+    bool has_execed = false;  // setpgid on a child fails (EACCES) once it has
+    Credentials credentials;
     mm::AddressSpace* space = nullptr;
     object::FileTable files;
     fs::Node* cwd = nullptr;
@@ -38,21 +51,35 @@ struct Process {
     // signal number for a death by signal.
     int wait_status = 0;
     uint64_t limits_stack = 8 << 20;
-    // Signal dispositions are recorded (rt_sigaction) though not delivered yet.
-    uint64_t signal_handlers[65][4] = {};
-    uint64_t signal_mask = 0;
+    ProcessSignals signals;
 
-    lib::ListNode all_node;  // every process that has not been reaped
-    WaitQueue child_exits;   // this process's threads blocked in wait4/waitid
+    lib::ListNode all_node;     // every process that has not been reaped
+    lib::ListNode alarm_node;   // armed ITIMER_REAL timers (sched/signal.cpp)
+    WaitQueue child_exits;      // this process's threads blocked in wait4/waitid
+    WaitQueue stopped_threads;  // its threads while it is stopped (SIGSTOP)
 };
 
-// Linux's wait status encodings (WIFEXITED/WEXITSTATUS, WIFSIGNALED/WTERMSIG).
+// Linux's wait status encodings (WIFEXITED/WEXITSTATUS, WIFSIGNALED/WTERMSIG,
+// WIFSTOPPED/WSTOPSIG, WIFCONTINUED).
 constexpr int exited_status(int code) {
     return (code & 0xFF) << 8;
 }
 constexpr int signaled_status(int signal) {
     return signal & 0x7F;
 }
+constexpr int stopped_status(int signal) {
+    return ((signal & 0xFF) << 8) | 0x7F;
+}
+constexpr int continued_status = 0xFFFF;
+
+// The process with pid (not yet reaped), or null.
+Process* find_process(int pid);
+// Every process not yet reaped, zombies included.
+template <typename F>
+void for_each_process(F&& function);
+// prctl PR_SET_NAME and exec: the thread's name, truncated as Linux does.
+void set_thread_name(Thread& thread, const char* name);
+void set_thread_name_from_path(Thread& thread, const char* path);
 
 lib::ErrorOr<Process*> create_process(int parent_pid);
 // A child of parent for fork: a copy-on-write clone of its address space,
@@ -74,18 +101,40 @@ void discard_process(Process* process);
 // they are gone; the caller becomes the leader (its tid becomes the pid).
 // Fails with interrupted when the caller itself must exit meanwhile.
 lib::Status become_only_thread();
-// On every return to user mode: leaves if the thread must exit.
-void before_user_return();
+// On every return to user mode (frame: the thread's user registers):
+// leaves if the thread must exit, then delivers signals (sched/signal.h).
+void before_user_return(arch::TrapFrame& frame);
 // A new id for a process or thread (one namespace, as on Linux).
 int allocate_id();
 
 struct WaitResult {
-    int pid = 0;  // 0: WNOHANG and no child has exited
+    int pid = 0;  // 0: WNOHANG and no child has changed state
     int wait_status = 0;
+    uint32_t uid = 0;
 };
-// What wait4/waitid need: the first zombie child of parent matching pid
-// (-1: any), reaped unless keep is set. Blocks until one exits unless
-// no_hang; no_child when parent has no matching child at all.
-lib::ErrorOr<WaitResult> wait_for_child(Process& parent, int pid, bool no_hang, bool keep);
+// Which children and which changes wait4/waitid ask for. pid > 0 names a
+// child, -1 any child, pgid (when nonzero) a process group.
+struct WaitRequest {
+    int pid = -1;
+    int pgid = 0;
+    bool exited = true;
+    bool stopped = false;
+    bool continued = false;
+    bool no_hang = false;
+    bool keep = false;  // WNOWAIT: report, and leave the child waitable
+};
+// The first matching child that changed state: an exit (a zombie, reaped
+// unless keep), a stop or a continue (reported once unless keep). Blocks
+// until one does unless no_hang; no_child when parent has no matching
+// child at all; interrupted by a signal.
+lib::ErrorOr<WaitResult> wait_for_child(Process& parent, const WaitRequest& request);
+
+namespace detail {
+extern lib::List<Process, &Process::all_node> processes;
+}
+template <typename F>
+void for_each_process(F&& function) {
+    detail::processes.for_each(function);
+}
 
 }  // namespace sched

@@ -73,10 +73,11 @@ Thread* pick_next() {
     return next != nullptr ? next : cpu.idle;
 }
 
-void wake_thread(Thread* thread, bool timed_out) {
+void wake_thread(Thread* thread, WakeReason reason) {
     lib::List<Thread, &Thread::run_node>::remove(*thread);
     lib::List<Thread, &Thread::sleep_node>::remove(*thread);
-    thread->timed_out = timed_out;
+    thread->wake_reason = reason;
+    thread->interruptible = false;
     thread->state = ThreadState::runnable;
     run_queue.push_back(*thread);
 }
@@ -186,27 +187,47 @@ void yield() {
     switch_to(pick_next());
 }
 
-bool block_on(WaitQueue& queue, uint64_t deadline_ns) {
-    InterruptsOff off;
+namespace {
+
+WakeReason block(WaitQueue& queue, uint64_t deadline_ns, bool interruptible) {
     Thread* current = cpu.current;
     current->state = ThreadState::blocked;
-    current->timed_out = false;
+    current->wake_reason = WakeReason::woken;
+    current->interruptible = interruptible;
     queue.push_back(*current);
     if (deadline_ns != 0) {
         current->wake_at_ns = deadline_ns;
         sleepers.push_back(*current);
     }
     switch_to(pick_next());
-    return !current->timed_out;
+    return current->wake_reason;
 }
 
-void interrupt_thread(Thread& thread, bool) {
+}  // namespace
+
+bool block_on(WaitQueue& queue, uint64_t deadline_ns) {
     InterruptsOff off;
-    if (thread.state == ThreadState::blocked) wake_thread(&thread, false);
+    // Checked with interrupts off: a signal sent after this finds the
+    // thread blocked, and interrupt_thread wakes it.
+    if (current_thread_must_exit()) return true;
+    return block(queue, deadline_ns, true) != WakeReason::timed_out;
+}
+
+void block_uninterruptibly(WaitQueue& queue) {
+    InterruptsOff off;
+    (void)block(queue, 0, false);
+}
+
+void interrupt_thread(Thread& thread, bool force) {
+    InterruptsOff off;
+    if (thread.state != ThreadState::blocked || (!thread.interruptible && !force)) return;
+    wake_thread(&thread, WakeReason::interrupted);
 }
 
 bool current_thread_must_exit() {
-    return cpu.current->exit_requested;
+    Thread* current = cpu.current;
+    if (current->process == nullptr) return false;
+    return current->exit_requested || current_thread_has_pending_signal();
 }
 
 int wake(WaitQueue& queue, int count) {
@@ -215,22 +236,27 @@ int wake(WaitQueue& queue, int count) {
     while (woken < count) {
         Thread* thread = queue.front();
         if (thread == nullptr) break;
-        wake_thread(thread, false);
+        wake_thread(thread, WakeReason::woken);
         ++woken;
     }
     return woken;
 }
 
-void sleep_until(uint64_t deadline_ns) {
+lib::Status sleep_until(uint64_t deadline_ns) {
     WaitQueue nobody;
-    while (monotonic_ns() < deadline_ns && !current_thread_must_exit()) (void)block_on(nobody, deadline_ns);
+    while (monotonic_ns() < deadline_ns) {
+        if (current_thread_must_exit()) return lib::Error::interrupted;
+        (void)block_on(nobody, deadline_ns);
+    }
+    return lib::ok();
 }
 
 void on_timer_tick(arch::TrapFrame& frame) {
     uint64_t now = monotonic_ns();
     sleepers.for_each([&](Thread& thread) {
-        if (thread.wake_at_ns <= now) wake_thread(&thread, true);
+        if (thread.wake_at_ns <= now) wake_thread(&thread, WakeReason::timed_out);
     });
+    fire_alarms(now);
     // Preempt only user code: kernel paths are short and not preemptible yet.
     if (frame.from_user() && !run_queue.empty()) yield();
 }
@@ -267,7 +293,8 @@ namespace sched {
 void thread_started() {
     reap_dead_thread();
     note_first_user_entry();
-    before_user_return();  // killed before it ever ran
+    // Killed before it ever ran, or a signal came between fork and now.
+    before_user_return(*cpu.current->user_frame());
 }
 }  // namespace sched
 

@@ -7,6 +7,7 @@
 #include "arch/x86_64/trap_frame.h"
 #include "lib/error.h"
 #include "lib/list.h"
+#include "sched/signal.h"
 
 namespace mm {
 class AddressSpace;
@@ -17,6 +18,10 @@ namespace sched {
 struct Process;
 
 enum class ThreadState { runnable, blocked, dead };
+// Why a blocked thread runs again.
+enum class WakeReason : uint8_t { woken, timed_out, interrupted };
+
+constexpr int thread_name_length = 16;  // Linux's TASK_COMM_LEN, with the NUL
 
 struct Thread {
     uint64_t saved_rsp = 0;     // while switched out (context_switch.S)
@@ -31,10 +36,13 @@ struct Thread {
     lib::ListNode run_node;  // run queue or a wait queue
     lib::ListNode sleep_node;
     uint64_t wake_at_ns = 0;
-    bool timed_out = false;
+    WakeReason wake_reason = WakeReason::woken;
+    bool interruptible = false;  // a signal may end its current block
     uint64_t clear_child_tid = 0;  // set_tid_address
     uint64_t robust_list = 0;      // set_robust_list: recorded, not walked at death
     lib::ListNode process_node;    // Process::threads
+    ThreadSignals signals;
+    char name[thread_name_length] = {};  // prctl PR_SET_NAME, /proc/PID/comm
     // exit_group, execve or a fatal signal elsewhere in the process: the
     // thread leaves at its next return to user mode (before_user_return).
     bool exit_requested = false;
@@ -61,17 +69,28 @@ void make_runnable(Thread* thread);
 void yield();
 // Blocks on queue until woken (or until deadline_ns on the monotonic
 // clock, when nonzero). Returns false on timeout. Called with interrupts
-// disabled by the caller's lock release.
+// disabled by the caller's lock release. The block also ends early when
+// the thread must leave its wait (below), and does not start at all if it
+// already must: so a caller that loops on block_on must check
+// current_thread_must_exit() in its loop and return Error::interrupted.
 bool block_on(WaitQueue& queue, uint64_t deadline_ns);
-// Whether the current thread must leave (exit_requested), so that a
-// blocking call ends early instead of waiting again.
+// Whether the current thread must leave its wait now: it has to exit
+// (exit_group, execve elsewhere) or a signal needs it. The system call
+// then returns Error::interrupted, which the dispatcher turns into EINTR
+// or a restart (signal(7), sched/signal.h).
 bool current_thread_must_exit();
-// Ends thread's block early (exit_group, execve); force: whatever it waits for.
+// For the few waits no signal may cut short (a stopped thread waiting for
+// SIGCONT, execve waiting for the other threads); interrupt_thread with
+// force still ends them.
+void block_uninterruptibly(WaitQueue& queue);
+// Ends thread's interruptible block early (a signal); force: whatever it
+// waits for (exit_group, execve, SIGKILL).
 void interrupt_thread(Thread& thread, bool force);
 // Wakes at most count threads; how many.
 int wake(WaitQueue& queue, int count);
-// Sleeps until the monotonic clock reaches deadline_ns.
-void sleep_until(uint64_t deadline_ns);
+// Sleeps until the monotonic clock reaches deadline_ns; Error::interrupted
+// when the thread must leave first.
+lib::Status sleep_until(uint64_t deadline_ns);
 
 // From the timer interrupt: wakes sleepers and preempts user threads.
 void on_timer_tick(arch::TrapFrame& frame);

@@ -5,8 +5,12 @@
 #include "console/log.h"
 #include "console/panic.h"
 #include "console/symbols.h"
+#include "mm/address_space.h"
+#include "mm/layout.h"
 #include "mm/page_fault.h"
-#include "sched/process_exit.h"
+#include "sched/process.h"
+#include "sched/signal.h"
+#include "sched/thread.h"
 
 extern "C" char user_copy_begin[], user_copy_end[], user_copy_fault[];
 
@@ -46,23 +50,54 @@ const char* const names[32] = {"divide error",
                                "security exception",
                                "reserved"};
 
-constexpr int sigill = 4, sigtrap = 5, sigbus = 7, sigfpe = 8, sigsegv = 11;
+// Linux's signal and si_code for a user-mode exception (arch/x86/kernel/traps.c).
+struct FaultSignal {
+    int signal;
+    int code;
+    uint64_t address;
+};
 
-int signal_for(uint64_t vector) {
-    switch (vector) {
+int simd_code() {
+    uint32_t mxcsr;
+    asm volatile("stmxcsr %0" : "=m"(mxcsr));
+    uint32_t raised = mxcsr & ~(mxcsr >> 7) & 0x3F;  // flags whose exception is unmasked
+    if (raised & 0x01) return sched::fpe_fltinv;
+    if (raised & 0x04) return sched::fpe_fltdiv;
+    if (raised & 0x08) return sched::fpe_fltovf;
+    if (raised & 0x12) return sched::fpe_fltund;
+    if (raised & 0x20) return sched::fpe_fltres;
+    return 0;
+}
+
+FaultSignal signal_for(const TrapFrame& frame, uint64_t fault_address) {
+    switch (frame.vector) {
         case 0:
+            return {sched::sigfpe, sched::fpe_intdiv, frame.rip};
         case 16:
+            return {sched::sigfpe, 0, frame.rip};
         case 19:
-            return sigfpe;
+            return {sched::sigfpe, simd_code(), frame.rip};
         case 1:
+            return {sched::sigtrap, sched::trap_brkpt, frame.rip};
         case 3:
-            return sigtrap;
+            return {sched::sigtrap, sched::si_kernel, 0};
         case 6:
-            return sigill;
+            return {sched::sigill, sched::ill_illopn, frame.rip};
+        case 11:
+        case 12:
+            return {sched::sigbus, sched::si_kernel, 0};
         case 17:
-            return sigbus;
+            return {sched::sigbus, sched::bus_adraln, fault_address};
+        case 14: {
+            // Protection violation, or a mapped page the access is not
+            // allowed on: ACCERR; nothing mapped there: MAPERR.
+            mm::AddressSpace* space = sched::current_address_space();
+            bool mapped = (frame.error_code & 1) ||
+                          (space != nullptr && fault_address < mm::user_top && space->find_region(fault_address));
+            return {sched::sigsegv, mapped ? sched::segv_accerr : sched::segv_maperr, fault_address};
+        }
         default:
-            return sigsegv;
+            return {sched::sigsegv, sched::si_kernel, 0};
     }
 }
 
@@ -103,11 +138,19 @@ void handle_exception(TrapFrame& frame) {
         }
     }
     if (frame.from_user()) {
-        int signal = signal_for(frame.vector);
-        console::log("user fault: ");
-        print_trap_report(frame);
-        sched::kill_current_process_by_signal(signal);
-        return;
+        uint64_t address = frame.vector == 14 ? read_cr2() : 0;
+        FaultSignal fault = signal_for(frame, address);
+        sched::Thread& thread = *sched::current_thread();
+        thread.signals.fault_trap = frame.vector;
+        thread.signals.fault_error = frame.error_code;
+        thread.signals.fault_address = address;
+        // The report is for faults nobody handles (the process will die of it).
+        if (sched::action_of(*thread.process, fault.signal).handler <= sched::sig_ign) {
+            console::log("user fault: ");
+            print_trap_report(frame);
+        }
+        sched::send_fault_signal(fault.signal, fault.code, fault.address);
+        return;  // trap_dispatch delivers it on the way out
     }
     console::begin_panic_screen();
     console::log("\npanic: ");

@@ -94,5 +94,7 @@ void dispatch(arch::TrapFrame* frame) {
 
 extern "C" void trap_dispatch(arch::TrapFrame* frame) {
     dispatch(frame);
-    if (frame->from_user()) sched::before_user_return();
+    // Every return to user mode is a chance to leave (exit_group) or to
+    // take signals: a fault's own, or one that came while it was preempted.
+    if (frame->from_user()) sched::before_user_return(*frame);
 }

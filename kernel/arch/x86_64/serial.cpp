@@ -46,8 +46,7 @@ bool input_ready() {
     return (inb(com1 + 5) & line_status_data_ready) != 0;
 }
 
-char read_byte_blocking() {
-    while (!input_ready()) asm volatile("sti; hlt" : : : "memory");
+char read_byte() {
     return static_cast<char>(inb(com1));
 }
 

@@ -11,9 +11,8 @@ void write(const char* bytes, size_t length);
 
 namespace arch::serial {
 
-// Waits (halting between polls; the timer interrupt wakes the CPU) for one
-// byte of console input.
-char read_byte_blocking();
+// The waiting byte of console input (call when input_ready()).
+char read_byte();
 // Whether a byte of console input is waiting (never blocks).
 bool input_ready();
 

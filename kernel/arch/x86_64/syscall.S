@@ -33,12 +33,21 @@ syscall_entry:
     /*
      * sysret to a non-canonical rip faults in ring 0 on the user stack, so
      * frames whose rip the kernel changed to something unusual (or whose
-     * cs is not the user's) go out through iretq instead.
+     * cs is not the user's) go out through iretq instead. So do frames
+     * whose rcx and r11 are not the rip and rflags that sysret would put
+     * there (rt_sigreturn back into code interrupted anywhere): iretq
+     * restores every register.
      */
     movq 17 * 8(%rsp), %rax
     shrq $47, %rax
     jnz trap_return
     cmpq $USER_CODE_SELECTOR, 18 * 8(%rsp)
+    jne trap_return
+    movq 17 * 8(%rsp), %rax
+    cmpq %rax, 12 * 8(%rsp)
+    jne trap_return
+    movq 19 * 8(%rsp), %rax
+    cmpq %rax, 4 * 8(%rsp)
     jne trap_return
     popq %r15
     popq %r14

@@ -68,6 +68,8 @@ const char* error_name(Error error) {
             return "cross-device link";
         case Error::no_device:
             return "no such device";
+        case Error::overflow:
+            return "value too large";
         case Error::no_device_or_address:
             return "no such device or address";
         case Error::no_space:

@@ -56,6 +56,7 @@ enum class Error : int {
     not_connected,  // ENOTCONN
     connection_refused,  // ECONNREFUSED: nobody listens at the address
     destination_required,  // EDESTADDRREQ: sending on an unconnected datagram socket
+    overflow,  // EOVERFLOW: e.g. an mmap offset plus length past 2^64
 };
 
 // A short name for logs and panics.

@@ -100,6 +100,8 @@ int errno_for(lib::Error error) {
             return 18;  // EXDEV
         case Error::no_device:
             return 19;  // ENODEV
+        case Error::overflow:
+            return 75;  // EOVERFLOW
         case Error::file_too_big:
             return 27;  // EFBIG
         case Error::no_space:

@@ -32,6 +32,8 @@
     X(22, pipe)               \
     X(23, select)             \
     X(24, sched_yield)        \
+    X(25, mremap)             \
+    X(26, msync)              \
     X(28, madvise)            \
     X(32, dup)                \
     X(33, dup2)               \

@@ -10,6 +10,9 @@
 namespace mm {
 
 uint64_t page_flags_for(uint32_t protection) {
+    // PROT_NONE: the page stays present (its frame is kept) but only the
+    // kernel may touch it, so every user access faults.
+    if (protection == 0) return page_present | page_no_execute;
     uint64_t flags = page_present | page_user;
     if (protection & protection_write) flags |= page_writable;
     if ((protection & protection_execute) == 0) flags |= page_no_execute;
@@ -49,6 +52,7 @@ void free_table(uint64_t table_physical, int level) {
 }  // namespace
 
 AddressSpace::~AddressSpace() {
+    for (const Region& region : regions_) drop(region);
     auto* table = static_cast<uint64_t*>(physical_to_virtual(pml4_));
     for (int i = 0; i < 256; ++i) {
         if (table[i] & page_present) free_table(table[i] & page_address_mask, 3);
@@ -75,7 +79,9 @@ lib::ErrorOr<uint64_t> AddressSpace::shared_frame(uint64_t address) {
     if (!region->shared) return uint64_t(0);
     uint64_t page = address & ~(page_size - 1);
     uint64_t* entry = TRY(find_entry(pml4_, page, true));
-    if ((*entry & page_present) == 0 && !handle_fault(page, false, false)) return lib::Error::bad_address;
+    if ((*entry & page_present) == 0 && handle_fault(page, false, false) != FaultResult::resolved) {
+        return lib::Error::bad_address;
+    }
     return *entry & page_address_mask;
 }
 
@@ -123,16 +129,19 @@ lib::Status AddressSpace::remove_range(uint64_t start, uint64_t end) {
         }
         if (region.start < start && region.end > end) {
             regions_[i].end = start;
-            TRY(regions_.try_insert(i + 1, Region{end, region.end, region.protection}));
+            Region tail = piece_of(region, end, region.end);
+            hold(tail);
+            TRY(regions_.try_insert(i + 1, tail));
             break;
         }
         if (region.start < start) {
             regions_[i].end = start;
             ++i;
         } else if (region.end > end) {
-            regions_[i].start = end;
+            regions_[i] = piece_of(region, end, region.end);
             ++i;
         } else {
+            drop(region);
             regions_.remove(i);
         }
     }
@@ -158,6 +167,7 @@ lib::Status AddressSpace::map_physical(uint64_t start, uint64_t length, uint64_t
                                        uint64_t cache_bits, bool device) {
     if (physical % page_size != 0 || length % page_size != 0) return lib::Error::invalid_argument;
     TRY(add_region(start, start + length, protection));
+    const_cast<Region*>(find_region(start))->physical = true;
     uint64_t flags = page_flags_for(protection) | (cache_bits & page_cache_bits) | page_shared | (device ? page_device : 0);
     for (uint64_t offset = 0; offset < length; offset += page_size) {
         auto entry = find_entry(pml4_, start + offset, true);
@@ -175,11 +185,12 @@ lib::Status AddressSpace::protect_range(uint64_t start, uint64_t end, uint32_t p
     if ((start | end) % page_size != 0 || start >= end || !is_user_range(start, end - start)) {
         return lib::Error::invalid_argument;
     }
-    // The whole range must be mapped.
-    for (uint64_t address = start; address < end;) {
-        const Region* region = find_region(address);
-        if (region == nullptr) return lib::Error::no_memory;
-        address = region->end;
+    // The whole range must be mapped, and may not gain what a region forbids.
+    if (!range_is_mapped(start, end)) return lib::Error::no_memory;
+    for (const Region& region : regions_) {
+        if (region.end > start && region.start < end && (protection & ~region.max_protection) != 0) {
+            return lib::Error::access_denied;
+        }
     }
     TRY(regions_.try_reserve(regions_.size() + 2));
     for (size_t i = 0; i < regions_.size(); ++i) {
@@ -187,14 +198,23 @@ lib::Status AddressSpace::protect_range(uint64_t start, uint64_t end, uint32_t p
         if (region.end <= start || region.start >= end || region.protection == protection) continue;
         if (region.start < start) {
             regions_[i].end = start;
-            TRY(regions_.try_insert(i + 1, Region{start, region.end, region.protection}));
+            Region rest = piece_of(region, start, region.end);
+            hold(rest);
+            TRY(regions_.try_insert(i + 1, rest));
             continue;  // the new piece is handled next
         }
         if (region.end > end) {
             regions_[i].end = end;
-            TRY(regions_.try_insert(i + 1, Region{end, region.end, region.protection}));
+            Region rest = piece_of(region, end, region.end);
+            hold(rest);
+            TRY(regions_.try_insert(i + 1, rest));
         }
-        regions_[i].protection = protection;
+        // Held before the old form is dropped: that may be the object's last reference.
+        Region changed = regions_[i];
+        changed.protection = protection;
+        hold(changed);
+        drop(regions_[i]);
+        regions_[i] = changed;
     }
     apply_protection(start, end, protection);
     return lib::ok();
@@ -223,22 +243,24 @@ lib::ErrorOr<uint64_t> AddressSpace::make_present(uint64_t page, uint32_t protec
     return frame;
 }
 
-bool AddressSpace::handle_fault(uint64_t address, bool write, bool execute) {
+FaultResult AddressSpace::handle_fault(uint64_t address, bool write, bool execute) {
+    constexpr FaultResult refused = FaultResult::refused, resolved = FaultResult::resolved;
     const Region* region = find_region(address);
-    if (region == nullptr) return false;
-    if (write && (region->protection & protection_write) == 0) return false;
-    if (execute && (region->protection & protection_execute) == 0) return false;
-    if (region->protection == 0) return false;
+    if (region == nullptr) return refused;
+    if (write && (region->protection & protection_write) == 0) return refused;
+    if (execute && (region->protection & protection_execute) == 0) return refused;
+    if (region->protection == 0) return refused;
     uint64_t page = address & ~(page_size - 1);
     auto entry_or = find_entry(pml4_, page, true);
-    if (entry_or.is_error()) return false;
+    if (entry_or.is_error()) return refused;
     uint64_t* entry = entry_or.value();
     if ((*entry & page_present) == 0) {
+        if (region->object != nullptr) return fault_in_object_page(*region, page, entry, write);
         // Demand-zero: first touch of an anonymous page.
         auto frame = allocate_frame();
-        if (frame.is_error()) return false;
+        if (frame.is_error()) return refused;
         *entry = frame.value() | page_flags_for(region->protection);
-        return true;
+        return resolved;
     }
     if (write && (*entry & page_copy_on_write)) {
         uint64_t old_frame = *entry & page_address_mask;
@@ -248,17 +270,17 @@ bool AddressSpace::handle_fault(uint64_t address, bool write, bool execute) {
             *entry = old_frame | flags;
         } else {
             auto copy = allocate_frame();
-            if (copy.is_error()) return false;
+            if (copy.is_error()) return refused;
             lib::copy_bytes(physical_to_virtual(copy.value()), physical_to_virtual(old_frame), page_size);
             *entry = copy.value() | flags;
             release_frame(old_frame);
         }
         arch::invalidate_page(page);
-        return true;
+        return resolved;
     }
     // Present and allowed: another thread resolved it, or a stale TLB entry.
     arch::invalidate_page(page);
-    return (*entry & page_user) != 0 && (!write || (*entry & page_writable));
+    return (*entry & page_user) != 0 && (!write || (*entry & page_writable)) ? resolved : refused;
 }
 
 lib::Status AddressSpace::write(uint64_t address, const void* data, size_t length) {
@@ -271,7 +293,8 @@ lib::Status AddressSpace::write(uint64_t address, const void* data, size_t lengt
         auto existing = find_entry(pml4_, page, false);
         if (!existing.is_error() && existing.value() != nullptr && (*existing.value() & page_copy_on_write)) {
             // Writing a shared page: give this space its own copy first.
-            bool resolved = region->protection & protection_write ? handle_fault(page, true, false) : false;
+            bool resolved = (region->protection & protection_write) &&
+                            handle_fault(page, true, false) == FaultResult::resolved;
             if (!resolved) return lib::Error::no_memory;
         }
         uint64_t frame = TRY(make_present(page, region->protection));
@@ -309,7 +332,10 @@ lib::ErrorOr<AddressSpace*> AddressSpace::clone_copy_on_write() {
         ~Undo() { lib::destroy(space); }
     } undo{copy};
     TRY(copy->regions_.try_reserve(regions_.size()));
-    for (const Region& region : regions_) TRY(copy->regions_.try_append(region));
+    for (const Region& region : regions_) {
+        TRY(copy->regions_.try_append(region));
+        hold(region);
+    }
     copy->break_start = break_start;
     copy->break_end = break_end;
     for (const Region& region : regions_) {

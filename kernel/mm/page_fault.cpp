@@ -6,10 +6,10 @@
 
 namespace mm {
 
-bool handle_page_fault(const arch::TrapFrame& frame, uint64_t address) {
-    if (address >= user_top) return false;  // kernel addresses never fault legitimately
+FaultResult handle_page_fault(const arch::TrapFrame& frame, uint64_t address) {
+    if (address >= user_top) return FaultResult::refused;  // kernel addresses never fault legitimately
     AddressSpace* space = sched::current_address_space();
-    if (space == nullptr) return false;
+    if (space == nullptr) return FaultResult::refused;
     bool write = frame.error_code & 2;
     bool execute = frame.error_code & 16;
     // A kernel access to a user page is either a user copy (allowed to

@@ -4,10 +4,12 @@
 #include <stdint.h>
 
 #include "arch/x86_64/trap_frame.h"
+#include "mm/address_space.h"
 
 namespace mm {
 
-// True when the fault was resolved and the access can be retried.
-bool handle_page_fault(const arch::TrapFrame& frame, uint64_t address);
+// resolved when the access can be retried; past_end for a page beyond the
+// end of a mapped file (SIGBUS); refused otherwise (SIGSEGV).
+FaultResult handle_page_fault(const arch::TrapFrame& frame, uint64_t address);
 
 }  // namespace mm

@@ -299,3 +299,30 @@ POSIX_TEST(futex, private_futexes_of_two_processes_are_distinct) {
     CHECK_OK(waitpid(child, &status, 0));
     CHECK_EQ(WEXITSTATUS(status), 0);
 }
+POSIX_TEST(futex, shared_futex_wakes_a_waiter_in_another_process) {
+    auto* word = static_cast<std::atomic<uint32_t>*>(
+        mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+    CHECK(word != MAP_FAILED);
+    word->store(0);
+    pid_t child = CHECK_OK(fork());
+    if (child == 0) {
+        while (word->load() == 0) futex(word, FUTEX_WAIT, 0);
+        _exit(word->load() == 1 ? 0 : 1);
+    }
+    usleep(30000);
+    word->store(1);
+    long woken = 0;
+    // The child may not be waiting yet; keep waking until it has gone.
+    for (int i = 0; i < 100; ++i) {
+        woken += CHECK_OK(futex(word, FUTEX_WAKE, 1));
+        int status = 0;
+        if (CHECK_OK(waitpid(child, &status, WNOHANG)) == child) {
+            CHECK(WIFEXITED(status));
+            CHECK_EQ(WEXITSTATUS(status), 0);
+            return;
+        }
+        usleep(10000);
+    }
+    CHECK(!"the child never saw the shared wake");
+}
+

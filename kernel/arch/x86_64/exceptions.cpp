@@ -128,9 +128,12 @@ void print_trap_report(const TrapFrame& f) {
 }
 
 void handle_exception(TrapFrame& frame) {
+    bool bus_error = false;
     if (frame.vector == 14) {
         uint64_t address = read_cr2();
-        if (mm::handle_page_fault(frame, address)) return;
+        mm::FaultResult result = mm::handle_page_fault(frame, address);
+        if (result == mm::FaultResult::resolved) return;
+        bus_error = result == mm::FaultResult::past_end;
         // A bad user pointer met inside a user copy: fail the copy, not the kernel.
         if (!frame.from_user() && in_user_copy(frame.rip)) {
             frame.rip = reinterpret_cast<uint64_t>(user_copy_fault);
@@ -140,6 +143,8 @@ void handle_exception(TrapFrame& frame) {
     if (frame.from_user()) {
         uint64_t address = frame.vector == 14 ? read_cr2() : 0;
         FaultSignal fault = signal_for(frame, address);
+        // Past the end of a mapped file: SIGBUS (BUS_ADRERR), not SIGSEGV.
+        if (bus_error) fault = {sched::sigbus, sched::bus_adrerr, address};
         sched::Thread& thread = *sched::current_thread();
         thread.signals.fault_trap = frame.vector;
         thread.signals.fault_error = frame.error_code;

@@ -1,6 +1,8 @@
 // futex(2): every operation glibc's pthreads use, with success and error
 // cases, a lock stress test and shared futexes between processes.
 #include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -326,3 +328,26 @@ POSIX_TEST(futex, shared_futex_wakes_a_waiter_in_another_process) {
     CHECK(!"the child never saw the shared wake");
 }
 
+
+namespace {
+void note_signal(int) {}
+}  // namespace
+
+POSIX_TEST(futex, wait_interrupted_by_a_handled_signal_is_eintr) {
+    struct sigaction action = {};
+    action.sa_handler = note_signal;  // no SA_RESTART
+    CHECK_OK(sigaction(SIGUSR1, &action, nullptr));
+    std::atomic<uint32_t> word{0};
+    std::atomic<long> result{-2};
+    std::atomic<int> error{0};
+    std::thread waiter([&] {
+        long r = futex(&word, FUTEX_WAIT_PRIVATE, 0);
+        error = errno;
+        result = r;
+    });
+    settle();
+    CHECK_OK(pthread_kill(waiter.native_handle(), SIGUSR1));
+    waiter.join();
+    CHECK_EQ(result.load(), -1);
+    CHECK_EQ(error.load(), EINTR);
+}

@@ -3,6 +3,7 @@
 // the CHILD_CLEARTID wake behind join, execve from a multithreaded
 // process, and the flag combinations clone refuses.
 #include <sched.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -313,4 +314,37 @@ POSIX_TEST(thread, set_robust_list_checks_the_size) {
     static long head[3] = {};
     CHECK_ERRNO(syscall(SYS_set_robust_list, head, 8), EINVAL);
     CHECK_OK(syscall(SYS_set_robust_list, head, sizeof head));
+}
+
+namespace {
+std::atomic<pid_t> handled_by{0};
+void record_handler(int) {
+    handled_by = static_cast<pid_t>(syscall(SYS_gettid));
+}
+}  // namespace
+
+POSIX_TEST(thread, process_signal_goes_to_a_thread_that_does_not_block_it) {
+    struct sigaction action = {};
+    action.sa_handler = record_handler;
+    CHECK_OK(sigaction(SIGUSR1, &action, nullptr));
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    CHECK_EQ(pthread_sigmask(SIG_BLOCK, &usr1, nullptr), 0);  // the main thread blocks it
+    std::atomic<pid_t> worker_tid{0};
+    std::atomic<bool> stop{false};
+    std::thread worker([&] {
+        sigset_t usr1_again;
+        sigemptyset(&usr1_again);
+        sigaddset(&usr1_again, SIGUSR1);
+        pthread_sigmask(SIG_UNBLOCK, &usr1_again, nullptr);
+        worker_tid = static_cast<pid_t>(syscall(SYS_gettid));
+        while (!stop) usleep(1000);
+    });
+    while (worker_tid == 0) usleep(1000);
+    CHECK_OK(kill(getpid(), SIGUSR1));
+    for (int i = 0; i < 2000 && handled_by == 0; ++i) usleep(1000);
+    stop = true;
+    worker.join();
+    CHECK_EQ(handled_by.load(), worker_tid.load());
 }

@@ -12,6 +12,7 @@
 #include "linux/syscall.h"
 #include "mm/address_space.h"
 #include "mm/user_copy.h"
+#include "sched/futex.h"
 #include "sched/process.h"
 #include "sched/thread.h"
 
@@ -97,6 +98,8 @@ Result sys_execve(const Arguments& a) {
             return alone.error();
         }
     }
+    // Robust futexes the caller still holds die with the old image.
+    sched::release_robust_futexes(current_thread());
     mm::AddressSpace* old = process.space;
     process.space = space;
     space->activate();

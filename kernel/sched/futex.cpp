@@ -3,6 +3,7 @@
 #include "lib/list.h"
 #include "mm/address_space.h"
 #include "mm/layout.h"
+#include "mm/user_copy.h"
 #include "sched/process.h"
 #include "sched/thread.h"
 
@@ -27,6 +28,46 @@ void wake_waiter(Waiter& waiter) {
 }
 
 }  // namespace
+
+namespace {
+
+constexpr uint32_t futex_waiters = 0x80000000, futex_owner_died = 0x40000000, futex_tid_mask = 0x3FFFFFFF;
+constexpr int robust_list_limit = 2048;  // Linux's ROBUST_LIST_LIMIT: a looped list ends
+
+// Linux's handle_futex_death for the word at address.
+void owner_died(uint64_t address, int tid) {
+    uint32_t word;
+    if (address % 4 != 0 || mm::copy_value_from_user(word, address).is_error()) return;
+    if ((word & futex_tid_mask) != static_cast<uint32_t>(tid)) return;
+    uint32_t fresh = (word & futex_waiters) | futex_owner_died;
+    if (mm::copy_value_to_user(address, fresh).is_error()) return;
+    if (word & futex_waiters) {
+        auto key = futex_key(address, false);
+        if (!key.is_error()) (void)futex_wake(key.value(), 1, futex_bitset_match_any);
+    }
+}
+
+}  // namespace
+
+void release_robust_futexes(Thread& thread) {
+    // struct robust_list_head: list (next pointer), futex_offset, list_op_pending.
+    struct {
+        uint64_t next;
+        int64_t futex_offset;
+        uint64_t pending;
+    } head;
+    uint64_t head_address = thread.robust_list;
+    if (head_address == 0 || mm::copy_from_user(&head, head_address, sizeof head).is_error()) return;
+    // Entries' low bit marks PI futexes; the address is the rest.
+    uint64_t entry = head.next;
+    for (int count = 0; entry != head_address && count < robust_list_limit; ++count) {
+        uint64_t next;
+        if (mm::copy_value_from_user(next, entry & ~uint64_t(1)).is_error()) return;
+        if (entry != head.pending) owner_died((entry & ~uint64_t(1)) + head.futex_offset, thread.tid);
+        entry = next;
+    }
+    if (head.pending != 0) owner_died((head.pending & ~uint64_t(1)) + head.futex_offset, thread.tid);
+}
 
 lib::ErrorOr<FutexKey> futex_key(uint64_t address, bool private_only) {
     if (address % 4 != 0) return lib::Error::invalid_argument;

@@ -35,4 +35,10 @@ int futex_wake(const FutexKey& key, int count, uint32_t bitset);
 // requeue_count of the rest to to; the number woken plus moved.
 int futex_requeue(const FutexKey& from, const FutexKey& to, int wake_count, int requeue_count);
 
+struct Thread;
+// A dying thread's robust futexes (set_robust_list, in the current address
+// space): each lock word it still owns gets FUTEX_OWNER_DIED, and a waiter
+// is woken, so robust mutexes of other threads and processes do not hang.
+void release_robust_futexes(Thread& thread);
+
 }  // namespace sched

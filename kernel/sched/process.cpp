@@ -217,6 +217,7 @@ int allocate_id() {
 void exit_thread(int wait_status) {
     Thread* thread = current_thread();
     Process* process = thread->process;
+    if (process->space != nullptr) release_robust_futexes(*thread);
     // CLONE_CHILD_CLEARTID: pthread_join waits on this word. A bad
     // address is ignored, as Linux does.
     if (thread->clear_child_tid != 0 && process->space != nullptr) {

@@ -2,8 +2,10 @@
 // thread groups (getpid/gettid), exit of one thread against exit_group,
 // the CHILD_CLEARTID wake behind join, execve from a multithreaded
 // process, and the flag combinations clone refuses.
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -347,4 +349,30 @@ POSIX_TEST(thread, process_signal_goes_to_a_thread_that_does_not_block_it) {
     stop = true;
     worker.join();
     CHECK_EQ(handled_by.load(), worker_tid.load());
+}
+
+POSIX_TEST(thread, robust_mutex_of_a_dead_owner_is_eownerdead) {
+    auto* mutex = static_cast<pthread_mutex_t*>(
+        mmap(nullptr, sizeof(pthread_mutex_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+    CHECK(mutex != MAP_FAILED);
+    pthread_mutexattr_t attributes;
+    pthread_mutexattr_init(&attributes);
+    pthread_mutexattr_setpshared(&attributes, PTHREAD_PROCESS_SHARED);
+    pthread_mutexattr_setrobust(&attributes, PTHREAD_MUTEX_ROBUST);
+    CHECK_EQ(pthread_mutex_init(mutex, &attributes), 0);
+    int ready[2];
+    CHECK_OK(pipe(ready));
+    pid_t child = CHECK_OK(fork());
+    if (child == 0) {
+        pthread_mutex_lock(mutex);
+        (void)!write(ready[1], "x", 1);
+        usleep(50000);
+        _exit(0);  // dies holding the lock
+    }
+    char byte;
+    CHECK_EQ(read(ready[0], &byte, 1), 1);
+    CHECK_EQ(pthread_mutex_lock(mutex), EOWNERDEAD);  // blocks until the owner dies
+    CHECK_EQ(pthread_mutex_consistent(mutex), 0);
+    CHECK_EQ(pthread_mutex_unlock(mutex), 0);
+    wait_status_of(child);
 }

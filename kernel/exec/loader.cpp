@@ -3,8 +3,9 @@
 #include "arch/x86_64/cpu.h"
 #include "exec/elf.h"
 #include "exec/initial_stack.h"
-#include "fs/files.h"
-#include "fs/path.h"
+#include "fs/vfs/file_bytes.h"
+#include "fs/vfs/mount.h"
+#include "fs/vfs/path.h"
 #include "lib/allocator.h"
 #include "lib/random.h"
 #include "mm/address_space.h"
@@ -92,19 +93,24 @@ lib::ErrorOr<LoadedProgram> load_program(mm::AddressSpace& space, const uint8_t*
     return LoadedProgram{entry, built.value().stack_pointer};
 }
 
-lib::ErrorOr<LoadedProgram> load_executable(mm::AddressSpace& space, const fs::Node& program,
+lib::ErrorOr<LoadedProgram> load_executable(mm::AddressSpace& space, fs::Vnode& program,
                                             const char* const* arguments, size_t argument_count,
                                             const char* const* environment, size_t environment_count,
                                             const char* executable_name) {
-    lib::StringView path = TRY(interpreter_path(program.data, program.size));
+    // The loader parses and copies from contiguous bytes: the files are
+    // read out of their memory objects for the duration of the load.
+    fs::FileBytes bytes = TRY(fs::FileBytes::read(program));
+    lib::StringView path = TRY(interpreter_path(bytes.data(), bytes.size()));
     FileImage interpreter;
+    fs::FileBytes interpreter_bytes = fs::FileBytes::empty();
     if (!path.empty()) {
-        fs::Node* root = fs::root_tree().root();
-        fs::Node* node = TRY(fs::resolve(fs::Lookup{root, root, true}, path));
+        fs::Vnode* root = fs::root_vnode();
+        fs::VnodeReference node = TRY(fs::resolve(fs::Lookup{root, root, true}, path));
         if (!node->is_regular()) return lib::Error::access_denied;
-        interpreter = FileImage{node->data, node->size};
+        interpreter_bytes = TRY(fs::FileBytes::read(*node));
+        interpreter = FileImage{interpreter_bytes.data(), interpreter_bytes.size()};
     }
-    return load_program(space, program.data, program.size, interpreter, arguments, argument_count, environment,
+    return load_program(space, bytes.data(), bytes.size(), interpreter, arguments, argument_count, environment,
                         environment_count, executable_name);
 }
 

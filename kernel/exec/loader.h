@@ -14,7 +14,7 @@ namespace mm {
 class AddressSpace;
 }
 namespace fs {
-struct Node;
+class Vnode;
 }
 
 namespace exec {
@@ -55,7 +55,7 @@ lib::ErrorOr<LoadedProgram> load_program(mm::AddressSpace& space, const uint8_t*
 
 // load_program for a file in the tree, finding the loader a dynamic
 // program names (ENOENT when it is missing, as on Linux).
-lib::ErrorOr<LoadedProgram> load_executable(mm::AddressSpace& space, const fs::Node& program,
+lib::ErrorOr<LoadedProgram> load_executable(mm::AddressSpace& space, fs::Vnode& program,
                                             const char* const* arguments, size_t argument_count,
                                             const char* const* environment, size_t environment_count,
                                             const char* executable_name);

@@ -5,8 +5,10 @@
 #include <cstdio>
 #include <string>
 
-#include "fs/path.h"
 #include "fs/ramdisk.h"
+#include "fs/tmpfs/tmpfs.h"
+#include "fs/vfs/path.h"
+#include "mm/memory_object.h"
 
 namespace {
 
@@ -74,31 +76,42 @@ TEST(Cpio, RejectsTruncatedAndCorruptArchives) {
     EXPECT_TRUE(reader.next(entry).is_error());
 }
 
-TEST(Ramdisk, UnpacksIntoATreeThatPathLookupWalks) {
+// A tmpfs for the tests, released at scope end.
+struct Root {
+    fs::Tmpfs* tmpfs = fs::Tmpfs::create(0755).value();
+    ~Root() { lib::destroy(tmpfs); }
+    fs::Vnode* root() { return tmpfs->root(); }
+};
+
+TEST(Ramdisk, UnpacksIntoATmpfsThatPathLookupWalks) {
     std::string archive = sample();
-    fs::Tree tree;
-    ASSERT_FALSE(tree.init().is_error());
-    auto result = fs::unpack_cpio(tree, reinterpret_cast<const uint8_t*>(archive.data()), archive.size());
+    Root tree;
+    fs::Vnode* root = tree.root();
+    auto result = fs::unpack_cpio(*root, reinterpret_cast<const uint8_t*>(archive.data()), archive.size());
     ASSERT_FALSE(result.is_error());
-    fs::Node* root = tree.root();
     fs::Lookup lookup{root, root, true};
     auto hello = fs::resolve(lookup, "/bin//hello");
     ASSERT_FALSE(hello.is_error());
-    EXPECT_EQ(hello.value()->size, 4u);
+    EXPECT_EQ(hello.value()->size(), 4u);
+    char bytes[4];
+    ASSERT_FALSE(hello.value()->memory_object().value()->read(0, bytes, 4).is_error());
     auto through_link = fs::resolve(lookup, "sh");
     ASSERT_FALSE(through_link.is_error());
-    EXPECT_EQ(through_link.value(), hello.value());
+    EXPECT_EQ(through_link.value().get(), hello.value().get());
     fs::Lookup no_follow{root, root, false};
     EXPECT_TRUE(fs::resolve(no_follow, "sh").value()->is_symlink());
-    EXPECT_EQ(fs::resolve(lookup, "/etc/../bin/./hello").value(), hello.value());
-    EXPECT_EQ(fs::resolve(lookup, "/../../etc/motd").value()->size, 7u);
+    EXPECT_EQ(fs::resolve(lookup, "/etc/../bin/./hello").value().get(), hello.value().get());
+    EXPECT_EQ(fs::resolve(lookup, "/../../etc/motd").value()->size(), 7u);
     EXPECT_EQ(fs::resolve(lookup, "/bin/hello/x").error(), lib::Error::not_directory);
+    EXPECT_EQ(fs::resolve(lookup, "/bin/hello/").error(), lib::Error::not_directory);
     EXPECT_EQ(fs::resolve(lookup, "/nope").error(), lib::Error::not_found);
     EXPECT_EQ(fs::resolve(lookup, std::string(300, 'a').c_str()).error(), lib::Error::name_too_long);
+    auto bin = fs::resolve(lookup, "/bin/");
+    ASSERT_FALSE(bin.is_error());
     char path[64];
-    auto length = fs::absolute_path(hello.value(), root, path, sizeof path);
+    auto length = fs::directory_path(bin.value().get(), root, path, sizeof path);
     ASSERT_FALSE(length.is_error());
-    EXPECT_STREQ(path, "/bin/hello");
+    EXPECT_STREQ(path, "/bin");
 }
 
 TEST(Ramdisk, SymlinkLoopsEndWithTooManyLinks) {
@@ -106,9 +119,8 @@ TEST(Ramdisk, SymlinkLoopsEndWithTooManyLinks) {
     add_entry(archive, "a", 0120777, "b");
     add_entry(archive, "b", 0120777, "a");
     add_entry(archive, "TRAILER!!!", 0, "");
-    fs::Tree tree;
-    ASSERT_FALSE(tree.init().is_error());
-    ASSERT_FALSE(fs::unpack_cpio(tree, reinterpret_cast<const uint8_t*>(archive.data()), archive.size()).is_error());
+    Root tree;
+    ASSERT_FALSE(fs::unpack_cpio(*tree.root(), reinterpret_cast<const uint8_t*>(archive.data()), archive.size()).is_error());
     fs::Lookup lookup{tree.root(), tree.root(), true};
     EXPECT_EQ(fs::resolve(lookup, "/a").error(), lib::Error::too_many_links);
 }

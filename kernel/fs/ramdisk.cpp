@@ -1,13 +1,14 @@
 #include "fs/ramdisk.h"
 
 #include "fs/cpio.h"
+#include "mm/memory_object.h"
 
 namespace fs {
 namespace {
 
 // Finds or makes each directory along `path` below root; returns the last.
-lib::ErrorOr<Node*> make_directories(Tree& tree, lib::StringView path) {
-    Node* current = tree.root();
+lib::ErrorOr<VnodeReference> make_directories(Vnode& root, lib::StringView path) {
+    VnodeReference current = VnodeReference::share(&root);
     size_t i = 0;
     while (i < path.length) {
         while (i < path.length && path[i] == '/') ++i;
@@ -17,17 +18,16 @@ lib::ErrorOr<Node*> make_directories(Tree& tree, lib::StringView path) {
         lib::StringView name(path.data + begin, i - begin);
         if (name.equals(".")) continue;
         if (name.equals("..")) return lib::Error::invalid_argument;  // archives must not climb out
-        Node* next = current->child(name);
-        if (next == nullptr) next = TRY(tree.create(current, name, type_directory | 0755));
-        if (!next->is_directory()) return lib::Error::not_directory;
-        current = next;
+        VnodeReference directory = VnodeReference::adopt(TRY(find_or_make_directory(*current, name, 0755)));
+        if (!directory->is_directory()) return lib::Error::not_directory;
+        current = lib::move(directory);
     }
     return current;
 }
 
 }  // namespace
 
-lib::ErrorOr<UnpackResult> unpack_cpio(Tree& tree, const uint8_t* archive, size_t size) {
+lib::ErrorOr<UnpackResult> unpack_cpio(Vnode& root, const uint8_t* archive, size_t size) {
     CpioReader reader(archive, size);
     UnpackResult result;
     CpioEntry entry;
@@ -38,24 +38,33 @@ lib::ErrorOr<UnpackResult> unpack_cpio(Tree& tree, const uint8_t* archive, size_
         if (name.empty() || name.equals(".")) continue;
         size_t slash = name.length;
         while (slash > 0 && name[slash - 1] != '/') --slash;
-        Node* parent = TRY(make_directories(tree, lib::StringView(name.data, slash)));
+        VnodeReference parent = TRY(make_directories(root, lib::StringView(name.data, slash)));
         lib::StringView base(name.data + slash, name.length - slash);
         uint32_t type = entry.mode & type_mask;
         if (type != type_directory && type != type_regular && type != type_symlink) {
             ++result.skipped;
             continue;
         }
-        if (Node* existing = parent->child(base)) {
+        auto existing = parent->lookup(base);
+        if (!existing.is_error()) {
+            VnodeReference found = VnodeReference::adopt(existing.value());
             // "mkdir -p" style archives list directories more than once.
-            if (!(existing->is_directory() && type == type_directory)) ++result.skipped;
+            if (!(found->is_directory() && type == type_directory)) ++result.skipped;
             continue;
         }
-        Node* node = TRY(tree.create(parent, base, entry.mode));
-        node->modified_seconds = entry.modified_seconds;
-        if (type != type_directory) {
-            node->data = entry.data;
-            node->size = entry.size;
+        VnodeReference node;
+        if (type == type_symlink) {
+            node = VnodeReference::adopt(
+                TRY(parent->create_symlink(base, lib::StringView(reinterpret_cast<const char*>(entry.data), entry.size))));
+        } else {
+            node = VnodeReference::adopt(TRY(parent->create(base, entry.mode, 0)));
+            if (type == type_regular && entry.size > 0) {
+                mm::MemoryObject* memory = TRY(node->memory_object());
+                size_t written = TRY(memory->write(0, entry.data, entry.size));
+                if (written != entry.size) return lib::Error::no_memory;
+            }
         }
+        node->modify_ns = node->change_ns = node->access_ns = entry.modified_seconds * 1'000'000'000ull;
         ++result.entries;
     }
     return result;

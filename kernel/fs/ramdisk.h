@@ -1,8 +1,8 @@
-// Unpacks a cpio archive into the node tree: directories are created as
-// needed, later entries replace nothing (a duplicate name is skipped with
-// a count), file data stays in the archive.
+// Unpacking the boot ramdisk (cpio newc) into a directory of the VFS (the
+// tmpfs root): directories, regular files (their bytes copied into memory
+// objects, so the boot module can be freed afterwards) and symlinks.
 #pragma once
-#include "fs/node.h"
+#include "fs/vfs/vnode.h"
 
 namespace fs {
 
@@ -11,6 +11,6 @@ struct UnpackResult {
     size_t skipped = 0;  // duplicates and unsupported types
 };
 
-lib::ErrorOr<UnpackResult> unpack_cpio(Tree& tree, const uint8_t* archive, size_t size);
+lib::ErrorOr<UnpackResult> unpack_cpio(Vnode& root, const uint8_t* archive, size_t size);
 
 }  // namespace fs

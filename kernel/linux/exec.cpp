@@ -6,8 +6,8 @@
 #include "sched/signal.h"
 #include "arch/x86_64/gdt.h"
 #include "exec/loader.h"
-#include "fs/files.h"
-#include "fs/path.h"
+#include "fs/vfs/mount.h"
+#include "fs/vfs/path.h"
 #include "lib/allocator.h"
 #include "linux/syscall.h"
 #include "mm/address_space.h"
@@ -66,6 +66,37 @@ struct CopiedStrings {
     }
 };
 
+// The absolute path of the program for /proc/<pid>/exe, where the file
+// itself is (busybox's applet links, and its re-exec through
+// /proc/self/exe, name the busybox binary).
+void record_executable(sched::Process& process, lib::StringView path) {
+    auto* buffer = static_cast<char*>(lib::allocate(fs::max_path_length));
+    if (buffer == nullptr) return;
+    auto length = fs::file_path(fs::Lookup{fs::root_vnode(), process.cwd.get(), true}, path, buffer, fs::max_path_length);
+    if (!length.is_error() && length.value() < sizeof process.executable)
+        lib::copy_bytes(process.executable, buffer, length.value() + 1);
+    else
+        process.executable[0] = '\0';
+    lib::deallocate(buffer);
+}
+
+// argv as one string of NUL-terminated arguments (/proc/<pid>/cmdline).
+void record_command_line(sched::Process& process, const char* const* argv, size_t argc) {
+    size_t total = 0;
+    for (size_t i = 0; i < argc; ++i) total += lib::string_length(argv[i]) + 1;
+    char* joined = static_cast<char*>(lib::allocate(total + 1));
+    if (joined == nullptr) return;
+    size_t used = 0;
+    for (size_t i = 0; i < argc; ++i) {
+        size_t length = lib::string_length(argv[i]) + 1;
+        lib::copy_bytes(joined + used, argv[i], length);
+        used += length;
+    }
+    auto copied = lib::String::copy(lib::StringView(joined, used));
+    lib::deallocate(joined);
+    if (!copied.is_error()) process.command_line = copied.release_value();
+}
+
 }  // namespace
 
 Result sys_execve(const Arguments& a) {
@@ -78,8 +109,8 @@ Result sys_execve(const Arguments& a) {
     TRY(strings.copy_vector(a.a1, strings.argv, strings.argc));
     TRY(strings.copy_vector(a.a2, strings.envp, strings.envc));
 
-    fs::Node* root = fs::root_tree().root();
-    fs::Node* node = TRY(fs::resolve(fs::Lookup{root, process.cwd, true}, lib::StringView(path, path_length)));
+    fs::VnodeReference node = TRY(
+        fs::resolve(fs::Lookup{fs::root_vnode(), process.cwd.get(), true}, lib::StringView(path, path_length)));
     if (node->is_directory() || !node->is_regular() || (node->mode & 0111) == 0) return lib::Error::access_denied;
 
     mm::AddressSpace* space = TRY(mm::AddressSpace::create());
@@ -105,9 +136,8 @@ Result sys_execve(const Arguments& a) {
     space->activate();
     lib::destroy(old);
     process.files.close_on_exec_all();
-    if (fs::absolute_path(node, root, process.executable, sizeof process.executable).is_error()) {
-        process.executable[0] = '\0';
-    }
+    record_executable(process, lib::StringView(path, path_length));
+    record_command_line(process, strings.argv, strings.argc);
     sched::reset_signals_for_exec(process);
     process.has_execed = true;
 

@@ -1,5 +1,6 @@
-// read, write and their vector and positioned forms, lseek, ioctl.
+// read, write and their vector and positioned forms, lseek, sendfile, ioctl.
 #include "linux/syscall.h"
+#include "mm/layout.h"
 #include "mm/user_copy.h"
 #include "sched/process.h"
 
@@ -18,15 +19,24 @@ lib::ErrorOr<object::FileReference> file_for(uint64_t descriptor) {
     return current_process().files.get(static_cast<int>(descriptor));
 }
 
+// Linux's access_ok: the whole buffer must lie in user space (EFAULT),
+// checked with the length as given, before it is cut to max_io_length.
+lib::Status check_buffer(uint64_t address, uint64_t length) {
+    if (!mm::is_user_range(address, length)) return lib::Error::bad_address;
+    return lib::ok();
+}
+
 template <typename Operation>
 Result vector_io(const Arguments& a, Operation operation) {
     auto file = TRY(file_for(a.a0));
+    if (static_cast<int64_t>(a.a2) < 0) return lib::Error::invalid_argument;
     if (a.a2 > max_iovecs) return lib::Error::invalid_argument;
     uint64_t total = 0;
     for (uint64_t i = 0; i < a.a2; ++i) {
         IoVector vector;
         TRY(mm::copy_value_from_user(vector, a.a1 + i * sizeof(IoVector)));
         if (vector.length > max_io_length) return lib::Error::invalid_argument;
+        TRY(check_buffer(vector.base, vector.length));
     }
     for (uint64_t i = 0; i < a.a2; ++i) {
         IoVector vector;
@@ -47,11 +57,13 @@ Result vector_io(const Arguments& a, Operation operation) {
 
 Result sys_read(const Arguments& a) {
     auto file = TRY(file_for(a.a0));
+    TRY(check_buffer(a.a1, a.a2));
     return TRY(file->read(a.a1, lib::min(a.a2, max_io_length)));
 }
 
 Result sys_write(const Arguments& a) {
     auto file = TRY(file_for(a.a0));
+    TRY(check_buffer(a.a1, a.a2));
     return TRY(file->write(a.a1, lib::min(a.a2, max_io_length)));
 }
 
@@ -66,17 +78,41 @@ Result sys_writev(const Arguments& a) {
 Result sys_pread64(const Arguments& a) {
     auto file = TRY(file_for(a.a0));
     if (static_cast<int64_t>(a.a3) < 0) return lib::Error::invalid_argument;
-    // Positioned reads leave the offset alone: seek, read, seek back.
-    uint64_t saved = TRY(file->seek(0, 1));
-    TRY(file->seek(static_cast<int64_t>(a.a3), 0));
-    auto done = file->read(a.a1, lib::min(a.a2, max_io_length));
-    TRY(file->seek(static_cast<int64_t>(saved), 0));
-    return TRY(done);
+    TRY(check_buffer(a.a1, a.a2));
+    return TRY(file->read_at(a.a3, a.a1, lib::min(a.a2, max_io_length)));
+}
+
+Result sys_pwrite64(const Arguments& a) {
+    auto file = TRY(file_for(a.a0));
+    if (static_cast<int64_t>(a.a3) < 0) return lib::Error::invalid_argument;
+    TRY(check_buffer(a.a1, a.a2));
+    return TRY(file->write_at(a.a3, a.a1, lib::min(a.a2, max_io_length)));
+}
+
+// preadv/pwritev: the offset moves along the vectors, the file's stays.
+Result sys_preadv(const Arguments& a) {
+    if (static_cast<int64_t>(a.a3) < 0) return lib::Error::invalid_argument;
+    uint64_t offset = a.a3;
+    return vector_io(a, [&](object::File* f, uint64_t base, uint64_t length) -> lib::ErrorOr<size_t> {
+        size_t done = TRY(f->read_at(offset, base, length));
+        offset += done;
+        return done;
+    });
+}
+
+Result sys_pwritev(const Arguments& a) {
+    if (static_cast<int64_t>(a.a3) < 0) return lib::Error::invalid_argument;
+    uint64_t offset = a.a3;
+    return vector_io(a, [&](object::File* f, uint64_t base, uint64_t length) -> lib::ErrorOr<size_t> {
+        size_t done = TRY(f->write_at(offset, base, length));
+        offset += done;
+        return done;
+    });
 }
 
 Result sys_lseek(const Arguments& a) {
     auto file = TRY(file_for(a.a0));
-    if (a.a2 > 2) return lib::Error::invalid_argument;
+    if (a.a2 > 4) return lib::Error::invalid_argument;  // SEEK_SET..SEEK_HOLE
     return TRY(file->seek(static_cast<int64_t>(a.a1), static_cast<int>(a.a2)));
 }
 

@@ -1,8 +1,6 @@
 // mmap (anonymous private and shared memory, file and memfd mappings
-// through their memory objects, private copies of ramdisk files, shared
-// DMA memory), munmap, mprotect, brk. mremap, madvise and msync are in
-// memory_advice.cpp.
-#include "fs/node.h"
+// through their memory objects, shared DMA memory), munmap, mprotect,
+// brk. mremap, madvise and msync are in memory_advice.cpp.
 #include "lib/utility.h"
 #include "linux/memory.h"
 #include "linux/syscall.h"
@@ -53,22 +51,6 @@ lib::ErrorOr<uint64_t> place(uint64_t address, uint64_t length, uint64_t flags) 
     return space().find_free_range(length, mmap_top);
 }
 
-// A ramdisk file has no memory object yet: a private one of the file's
-// size holding a copy of the mapped part stands in, so that the mapping
-// behaves as a file mapping (copy-on-write, SIGBUS past the end).
-lib::ErrorOr<mm::MemoryObject*> copy_of(const fs::Node& node, uint64_t offset, uint64_t length) {
-    mm::MemoryObject* copy = TRY(mm::MemoryObject::create(node.size));
-    if (offset < node.size) {
-        uint64_t count = lib::min(length, node.size - offset);
-        auto written = copy->write(offset, node.data + offset, count);
-        if (written.is_error()) {
-            copy->release();
-            return written.error();
-        }
-    }
-    return copy;
-}
-
 }  // namespace
 
 Result sys_mmap(const Arguments& a) {
@@ -94,7 +76,7 @@ Result sys_mmap(const Arguments& a) {
 
     object::PhysicalRange physical;
     mm::MemoryObject* memory = nullptr;
-    // A memory object made here (copy_of, shared anonymous memory): ours to
+    // A memory object made here (shared anonymous memory): ours to
     // release once the region holds its own reference, or on failure.
     struct Owned {
         mm::MemoryObject* object = nullptr;
@@ -116,18 +98,8 @@ Result sys_mmap(const Arguments& a) {
             if (shared && (protection & mm::protection_write)) return lib::Error::access_denied;
             if (shared) max_protection &= ~mm::protection_write;
         }
-        if (auto object = file->memory_object(); !object.is_error()) {
-            memory = object.value();
-            if (shared && (protection & mm::protection_write) && memory->writes_sealed()) {
-                return lib::Error::not_permitted;
-            }
-        } else {
-            const fs::Node* node = file->node();
-            if (node == nullptr || !node->is_regular()) return lib::Error::no_device;
-            // The ramdisk is read-only: a shared writable mapping could not be written back.
-            if (shared && (protection & mm::protection_write)) return lib::Error::access_denied;
-            memory = owned.object = TRY(copy_of(*node, offset, length));
-        }
+        memory = TRY(file->memory_object());
+        if (shared && (protection & mm::protection_write) && memory->writes_sealed()) return lib::Error::not_permitted;
     }
 
     uint64_t start = TRY(place(address, length, flags));

@@ -13,6 +13,12 @@ lib::ErrorOr<size_t> File::write(uint64_t, size_t) {
 lib::ErrorOr<uint64_t> File::seek(int64_t, int) {
     return lib::Error::illegal_seek;
 }
+lib::ErrorOr<size_t> File::read_at(uint64_t, uint64_t, size_t) {
+    return lib::Error::illegal_seek;
+}
+lib::ErrorOr<size_t> File::write_at(uint64_t, uint64_t, size_t) {
+    return lib::Error::illegal_seek;
+}
 lib::ErrorOr<size_t> File::read_directory(uint64_t, size_t) {
     return lib::Error::not_directory;
 }

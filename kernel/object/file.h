@@ -10,7 +10,7 @@
 #include "object/readiness.h"
 
 namespace fs {
-struct Node;
+class Vnode;
 }
 namespace mm {
 class MemoryObject;
@@ -31,8 +31,10 @@ struct FileStatus {
     uint64_t size = 0;
     uint64_t device = 0;
     uint64_t rdev = 0;
-    uint64_t modified_seconds = 0;
     uint32_t links = 1;
+    uint32_t uid = 0, gid = 0;
+    uint64_t access_ns = 0, modify_ns = 0, change_ns = 0;  // realtime
+    uint64_t blocks = 0;                                   // 512-byte units in use
 };
 
 // What a File is, for the calls that only work on one kind (epoll_ctl on an
@@ -55,6 +57,10 @@ public:
     virtual lib::ErrorOr<size_t> read(uint64_t user_address, size_t length);
     virtual lib::ErrorOr<size_t> write(uint64_t user_address, size_t length);
     virtual lib::ErrorOr<uint64_t> seek(int64_t offset, int whence);
+    // pread/pwrite: at offset, leaving the file offset alone; illegal_seek
+    // (ESPIPE) for files without offsets.
+    virtual lib::ErrorOr<size_t> read_at(uint64_t offset, uint64_t user_address, size_t length);
+    virtual lib::ErrorOr<size_t> write_at(uint64_t offset, uint64_t user_address, size_t length);
     virtual lib::ErrorOr<FileStatus> status() = 0;
     // Fills user memory with struct linux_dirent64 records.
     virtual lib::ErrorOr<size_t> read_directory(uint64_t user_address, size_t length);
@@ -67,8 +73,9 @@ public:
     // otherwise the monotonic time by which it may change unannounced (the
     // console's polled input, a timer's next expiry): waiters look again then.
     virtual uint64_t readiness_deadline() { return 0; }
-    // The ramfs node behind the file, for fchdir and path lookups relative to a directory fd.
-    virtual fs::Node* node() { return nullptr; }
+    // The VFS node behind the file (without a new reference), for fchdir,
+    // *at() lookups relative to a directory fd, fstat-like calls and locks.
+    virtual fs::Vnode* vnode() { return nullptr; }
     // The pages behind the file, for mmap (tmpfs files, memfds), without a
     // new reference: a mapping that keeps it calls reference(). no_device
     // (ENODEV) for files that cannot be mapped.

@@ -2,6 +2,7 @@
 
 #include "arch/x86_64/power.h"
 #include "console/log.h"
+#include "fs/vfs/locks.h"
 #include "lib/allocator.h"
 #include "mm/address_space.h"
 #include "mm/kernel_heap.h"
@@ -34,9 +35,19 @@ uint64_t frames_before_init = 0;
 void tear_down(Process* process) {
     release_signals(*process);
     process->files.release();
+    fs::release_all_record_locks(process->pid);
+    process->cwd.reset();
     lib::destroy(process->space);
     process->space = nullptr;
 }
+
+}  // namespace
+
+lib::List<Process, &Process::all_node>& all_processes() {
+    return processes;
+}
+
+namespace {
 
 void reap(Process* process) {
     lib::List<Process, &Process::all_node>::remove(*process);
@@ -123,6 +134,7 @@ lib::ErrorOr<Process*> create_process(int parent_pid) {
         return lib::Error::no_memory;
     }
     process->pid = next_pid++;
+    process->start_ns = sched::monotonic_ns();
     process->parent_pid = parent_pid;
     // As on Linux, init starts in session 0 and group 0, leading neither,
     // so a shell as init can still setpgid (and setsid).
@@ -147,7 +159,13 @@ lib::ErrorOr<Process*> fork_process(Process& parent) {
         lib::destroy(child);
         return lib::Error::no_memory;
     }
-    child->cwd = parent.cwd;
+    child->cwd = fs::VnodeReference::share(parent.cwd.get());
+    child->umask = parent.umask;
+    if (parent.command_line.length() > 0) {
+        auto copied = lib::String::copy(parent.command_line.view());
+        if (!copied.is_error()) child->command_line = copied.release_value();
+    }
+    child->start_ns = sched::monotonic_ns();
     lib::copy_bytes(child->executable, parent.executable, sizeof child->executable);
     child->limits_stack = parent.limits_stack;
     inherit_signals(*child, parent);

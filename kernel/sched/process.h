@@ -4,7 +4,7 @@
 #pragma once
 #include <stdint.h>
 
-#include "fs/node.h"
+#include "fs/vfs/vnode.h"
 #include "lib/list.h"
 #include "lib/string.h"
 #include "object/file_table.h"
@@ -36,8 +36,12 @@ struct Process {
     Credentials credentials;
     mm::AddressSpace* space = nullptr;
     object::FileTable files;
-    fs::Node* cwd = nullptr;
+    fs::VnodeReference cwd;
+    uint32_t umask = 022;
     char executable[fs::max_path_length] = {};  // /proc/self/exe
+    // argv as execve got it, each argument NUL-terminated (/proc/<pid>/cmdline).
+    lib::String command_line;
+    uint64_t start_ns = 0;  // monotonic, for /proc/<pid>/stat's starttime
     int thread_count = 0;
     // Its threads (one thread group: getpid is the pid, gettid the
     // thread's own id; the first thread's id is the pid).
@@ -82,6 +86,8 @@ void set_thread_name(Thread& thread, const char* name);
 void set_thread_name_from_path(Thread& thread, const char* path);
 
 lib::ErrorOr<Process*> create_process(int parent_pid);
+// Every process not yet reaped (for procfs).
+lib::List<Process, &Process::all_node>& all_processes();
 // A child of parent for fork: a copy-on-write clone of its address space,
 // the same open files (shared, with their offsets), cwd, signal
 // dispositions and mask. It has no thread yet; on failure nothing leaks.

@@ -1,8 +1,11 @@
-#include "fs/files.h"
-
+// COM1 as the console terminal (5:1).
+// FIXME: the terminal layer (line discipline, job control) replaces the
+// ECHO-only handling here.
 #include "arch/x86_64/serial.h"
+#include "fs/devfs/standard_devices.h"
 #include "lib/allocator.h"
 #include "mm/user_copy.h"
+#include "object/readiness.h"
 #include "sched/clock.h"
 #include "sched/process.h"
 #include "sched/thread.h"
@@ -10,101 +13,15 @@
 namespace fs {
 namespace {
 
-Tree tree;
-
-constexpr int seek_set = 0, seek_current = 1, seek_end = 2;
-
-class RegularFile final : public object::File {
-public:
-    explicit RegularFile(Node* node) : node_(node) {}
-
-    lib::ErrorOr<size_t> read(uint64_t user_address, size_t length) override {
-        if (offset_ >= node_->size) return size_t(0);
-        size_t count = lib::min(length, node_->size - offset_);
-        TRY(mm::copy_to_user(user_address, node_->data + offset_, count));
-        offset_ += count;
-        return count;
-    }
-    lib::ErrorOr<uint64_t> seek(int64_t offset, int whence) override {
-        int64_t base = whence == seek_set       ? 0
-                       : whence == seek_current ? offset_
-                       : whence == seek_end     ? node_->size
-                                                : -1;
-        if (base < 0) return lib::Error::invalid_argument;
-        int64_t position;
-        if (__builtin_add_overflow(base, offset, &position) || position < 0) return lib::Error::invalid_argument;
-        offset_ = position;
-        return offset_;
-    }
-    lib::ErrorOr<object::FileStatus> status() override { return status_of(*node_); }
-    Node* node() override { return node_; }
-
-private:
-    Node* node_;
-    uint64_t offset_ = 0;
-};
-
-class Directory final : public object::File {
-public:
-    explicit Directory(Node* node) : node_(node) {}
-
-    // struct linux_dirent64: ino, off, reclen, type, name. "." and ".."
-    // first, then the children; the offset is the entry index.
-    lib::ErrorOr<size_t> read_directory(uint64_t user_address, size_t length) override {
-        size_t written = 0;
-        for (;;) {
-            size_t total = node_->children.size() + 2;
-            if (index_ >= total) break;
-            const Node* entry;
-            lib::StringView name;
-            if (index_ == 0)
-                entry = node_, name = ".";
-            else if (index_ == 1)
-                entry = node_->parent, name = "..";
-            else
-                entry = node_->children[index_ - 2], name = entry->name.view();
-            size_t record = (19 + name.length + 1 + 7) & ~size_t(7);
-            if (written + record > length) {
-                if (written == 0) return lib::Error::invalid_argument;
-                break;
-            }
-            uint8_t buffer[19 + max_name_length + 1 + 8] = {};
-            uint64_t inode = entry->inode, next = index_ + 1;
-            uint16_t reclen = static_cast<uint16_t>(record);
-            lib::copy_bytes(buffer, &inode, 8);
-            lib::copy_bytes(buffer + 8, &next, 8);
-            lib::copy_bytes(buffer + 16, &reclen, 2);
-            buffer[18] = static_cast<uint8_t>((entry->mode & type_mask) >> 12);  // DT_* = S_IFMT >> 12
-            lib::copy_bytes(buffer + 19, name.data, name.length);
-            TRY(mm::copy_to_user(user_address + written, buffer, record));
-            written += record;
-            ++index_;
-        }
-        return written;
-    }
-    lib::ErrorOr<size_t> read(uint64_t, size_t) override { return lib::Error::is_directory; }
-    lib::ErrorOr<uint64_t> seek(int64_t offset, int whence) override {
-        if (whence != seek_set || offset < 0) return lib::Error::invalid_argument;
-        index_ = offset;
-        return index_;
-    }
-    lib::ErrorOr<object::FileStatus> status() override { return status_of(*node_); }
-    Node* node() override { return node_; }
-
-private:
-    Node* node_;
-    uint64_t index_ = 0;
-};
-
 bool echo_enabled();
 
 // COM1 as a terminal. Reads poll the UART every readiness_recheck_ns,
 // sleeping in between (so other threads run and a signal ends the read); writes
 // translate "\n" to "\r\n" like a tty with ONLCR. Of termios only ECHO is
 // honoured; the rest is kept and reported back.
-class Console final : public object::File {
+class Console final : public DeviceFile {
 public:
-    explicit Console(Node* node) : node_(node) {}
+    Console(Vnode& node, int flags) : DeviceFile(node, flags) {}
 
     lib::ErrorOr<size_t> read(uint64_t user_address, size_t length) override {
         if (length == 0) return size_t(0);
@@ -138,12 +55,7 @@ public:
         return events;
     }
     uint64_t readiness_deadline() override { return sched::monotonic_ns() + object::readiness_recheck_ns; }
-    lib::ErrorOr<object::FileStatus> status() override { return status_of(*node_); }
     lib::ErrorOr<uint64_t> control(uint64_t request, uint64_t argument) override;
-    Node* node() override { return node_; }
-
-private:
-    Node* node_;
 };
 
 constexpr uint64_t tcgets = 0x5401, tcsets = 0x5402, tcsetsw = 0x5403, tcsetsf = 0x5404;
@@ -212,38 +124,8 @@ lib::ErrorOr<uint64_t> Console::control(uint64_t request, uint64_t argument) {
 
 }  // namespace
 
-Tree& root_tree() {
-    return tree;
-}
-
-object::FileStatus status_of(const Node& node) {
-    object::FileStatus status;
-    status.inode = node.inode;
-    status.mode = node.mode;
-    status.size = node.is_directory() ? 4096 : node.size;
-    status.rdev = node.device;
-    status.modified_seconds = node.modified_seconds;
-    status.links = node.is_directory() ? 2 : 1;
-    status.device = 1;
-    return status;
-}
-
-lib::ErrorOr<object::File*> open_node(Node* node) {
-    object::File* file = nullptr;
-    switch (node->mode & type_mask) {
-        case type_regular:
-            file = lib::make<RegularFile>(node);
-            break;
-        case type_directory:
-            file = lib::make<Directory>(node);
-            break;
-        case type_character_device:
-            if (node->device != console_device) return lib::Error::not_found;  // ENXIO-like
-            file = lib::make<Console>(node);
-            break;
-        default:
-            return lib::Error::not_supported;
-    }
+lib::ErrorOr<object::File*> open_console(Vnode& node, int flags) {
+    object::File* file = lib::make<Console>(node, flags);
     if (file == nullptr) return lib::Error::no_memory;
     return file;
 }

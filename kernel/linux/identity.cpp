@@ -207,7 +207,7 @@ Result sys_setsid(const Arguments&) {
 Result sys_setpgid(const Arguments& a) {
     int64_t pid = static_cast<int32_t>(a.a0);
     int64_t pgid = static_cast<int32_t>(a.a1);
-    if (pgid < 0) return lib::Error::invalid_argument;
+    if (pid < 0 || pgid < 0) return lib::Error::invalid_argument;
     sched::Process& self = current_process();
     sched::Process* target = TRY(process_or_self(pid));
     if (target != &self) {

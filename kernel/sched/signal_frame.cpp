@@ -126,9 +126,18 @@ uint32_t mxcsr_mask() {
     return mask;
 }
 
+// A handler (and a frame without FPU state) starts from the initial FPU
+// state, as on Linux: x87 control word 0x37F, MXCSR 0x1F80, every x87 and
+// vector register zero.
 void reset_fpu() {
-    uint32_t mxcsr = 0x1F80;
-    asm volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
+    alignas(16) static uint8_t initial[fxsave_size];
+    if (initial[0] == 0) {
+        initial[0] = 0x7F;
+        initial[1] = 0x03;
+        uint32_t mxcsr = 0x1F80;
+        lib::copy_bytes(initial + 24, &mxcsr, sizeof mxcsr);
+    }
+    asm volatile("fxrstor %0" : : "m"(initial));
 }
 
 }  // namespace

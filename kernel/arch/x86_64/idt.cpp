@@ -27,16 +27,20 @@ struct [[gnu::packed]] IdtPointer {
 
 constexpr int stub_size = 16;             // each stub is .align 16 in interrupts.S
 constexpr uint8_t interrupt_gate = 0x8E;  // present, DPL 0, clears IF
+// int3 and into are instructions user code may execute (debuggers, the
+// int3 test): their gates take DPL 3, so they raise #BP/#OF (SIGTRAP,
+// SIGSEGV) rather than a #GP for the gate.
+constexpr uint8_t user_interrupt_gate = 0xEE;
 
 Gate idt[256];
 IrqHandler irq_handlers[256];
 
-void set_gate(int vector, int ist) {
+void set_gate(int vector, int ist, uint8_t type = interrupt_gate) {
     uint64_t address = reinterpret_cast<uint64_t>(trap_stubs) + vector * stub_size;
     idt[vector] = Gate{static_cast<uint16_t>(address),
                        kernel_code_selector,
                        static_cast<uint8_t>(ist),
-                       interrupt_gate,
+                       type,
                        static_cast<uint16_t>(address >> 16),
                        static_cast<uint32_t>(address >> 32),
                        0};
@@ -64,6 +68,8 @@ void init_idt() {
     for (int vector = 0; vector < 256; ++vector) set_gate(vector, 0);
     set_gate(2, ist_nmi);
     set_gate(8, ist_double_fault);
+    set_gate(3, 0, user_interrupt_gate);
+    set_gate(4, 0, user_interrupt_gate);
     IdtPointer pointer{sizeof idt - 1, reinterpret_cast<uint64_t>(idt)};
     asm volatile("lidt %0" : : "m"(pointer));
 }

@@ -100,6 +100,10 @@ const char* error_name(Error error) {
             return "not connected";
         case Error::connection_refused:
             return "connection refused";
+        case Error::socket_type_not_supported:
+            return "socket type not supported";
+        case Error::no_protocol_option:
+            return "no such protocol option";
         case Error::destination_required:
             return "destination address required";
     }

@@ -48,13 +48,15 @@ enum class Error : int {
     not_socket,  // ENOTSOCK: a socket call on another file
     message_too_big,  // EMSGSIZE: a datagram larger than the buffer
     wrong_protocol_type,  // EPROTOTYPE: connecting sockets of different types
-    protocol_not_supported,  // EPROTONOSUPPORT
+    protocol_not_supported,
+    socket_type_not_supported,  // ESOCKTNOSUPPORT  // EPROTONOSUPPORT
     operation_not_supported,  // EOPNOTSUPP: e.g. listen on a datagram socket
     family_not_supported,  // EAFNOSUPPORT: socket families other than AF_UNIX
     connection_reset,  // ECONNRESET: the peer closed with data unread
     already_connected,  // EISCONN
     not_connected,  // ENOTCONN
     connection_refused,  // ECONNREFUSED: nobody listens at the address
+    no_protocol_option,  // ENOPROTOOPT: an unknown socket option
     destination_required,  // EDESTADDRREQ: sending on an unconnected datagram socket
     overflow,  // EOVERFLOW: e.g. an mmap offset plus length past 2^64
 };

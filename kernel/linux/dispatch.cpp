@@ -130,6 +130,10 @@ int errno_for(lib::Error error) {
             return 107;  // ENOTCONN
         case Error::connection_refused:
             return 111;  // ECONNREFUSED
+        case Error::socket_type_not_supported:
+            return 94;  // ESOCKTNOSUPPORT
+        case Error::no_protocol_option:
+            return 92;  // ENOPROTOOPT
         case Error::destination_required:
             return 89;  // EDESTADDRREQ
     }

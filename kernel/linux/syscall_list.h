@@ -44,6 +44,21 @@
     X(37, alarm)               \
     X(38, setitimer)           \
     X(39, getpid)              \
+    X(41, socket)              \
+    X(42, connect)             \
+    X(43, accept)              \
+    X(44, sendto)              \
+    X(45, recvfrom)            \
+    X(46, sendmsg)             \
+    X(47, recvmsg)             \
+    X(48, shutdown)            \
+    X(49, bind)                \
+    X(50, listen)              \
+    X(51, getsockname)         \
+    X(52, getpeername)         \
+    X(53, socketpair)          \
+    X(54, setsockopt)          \
+    X(55, getsockopt)          \
     X(56, clone)               \
     X(57, fork)                \
     X(58, vfork)               \
@@ -152,6 +167,7 @@
     X(284, eventfd)            \
     X(286, timerfd_settime)    \
     X(287, timerfd_gettime)    \
+    X(288, accept4)            \
     X(290, eventfd2)           \
     X(291, epoll_create1)      \
     X(292, dup3)               \

@@ -1,0 +1,93 @@
+// The socket object shared by ipc/unix_socket.cpp (names, connections,
+// options) and ipc/unix_messages.cpp (sending and receiving). Not for use
+// outside kernel/ipc: the rest of the kernel goes through unix_socket.h.
+#pragma once
+#include "ipc/unix_socket.h"
+#include "lib/list.h"
+#include "sched/thread.h"
+
+namespace ipc {
+
+struct Message {
+    ~Message();
+
+    lib::ListNode node;
+    uint8_t* data = nullptr;
+    size_t length = 0;
+    size_t offset = 0;  // stream: bytes already read
+    object::File** files = nullptr;
+    size_t file_count = 0;
+    Credentials credentials;
+    UnixAddress source;
+
+    size_t remaining() const { return length - offset; }
+};
+
+using MessageQueue = lib::List<Message, &Message::node>;
+
+class UnixSocket final : public object::File {
+public:
+    enum class State : uint8_t { unconnected, listening, connected };
+
+    UnixSocket(SocketType type, const Credentials& creator) : type(type), own_credentials(creator) {}
+    ~UnixSocket() override;
+
+    uint32_t ready_events() override;
+    lib::ErrorOr<object::FileStatus> status() override;
+    lib::ErrorOr<size_t> read(uint64_t user_address, size_t length) override;
+    lib::ErrorOr<size_t> write(uint64_t user_address, size_t length) override;
+    lib::ErrorOr<uint64_t> control(uint64_t request, uint64_t argument) override;
+
+    bool connection_based() const { return type != SocketType::datagram; }
+    bool nonblocking(int flags) const {
+        return (flags & message_dont_wait) != 0 || (status_flags & object::open_nonblocking) != 0;
+    }
+    // Room left in this socket's receive queue.
+    size_t room() const { return queued_bytes >= receive_limit ? 0 : receive_limit - queued_bytes; }
+    // Makes peer this socket's peer (or none), keeping followers lists right.
+    void set_peer(UnixSocket* new_peer);
+    // After this socket's queue grew or shrank: wake whoever waits.
+    void queue_grew();
+    void queue_shrank();
+
+    SocketType type;
+    State state = State::unconnected;
+    UnixSocket* peer = nullptr;  // not a reference: cleared by the peer's destructor
+    lib::ListNode follower_node;
+    lib::List<UnixSocket, &UnixSocket::follower_node> followers;  // sockets whose peer this is
+
+    MessageQueue queue;
+    size_t queued_bytes = 0;
+    bool receive_shut = false;  // SHUT_RD here, or SHUT_WR by the peer
+    bool send_shut = false;
+    bool peer_lost = false;  // a datagram peer went away: the next send is ECONNREFUSED
+    lib::Error pending_error = lib::Error::none;  // SO_ERROR
+    bool pass_credentials = false;
+    Credentials own_credentials;   // at creation, connect and listen (SO_PEERCRED of the other side)
+    Credentials peer_credentials;  // SO_PEERCRED
+    bool has_peer_credentials = false;
+
+    UnixAddress name;
+    lib::ListNode registry_node;  // in the bound names while named
+    UnixAddress accepted_name;    // an accepted socket: its listener's name
+
+    // Listening sockets: connections not accepted yet, each one reference.
+    int backlog = 0;
+    size_t pending_count = 0;
+    lib::ListNode pending_node;
+    lib::List<UnixSocket, &UnixSocket::pending_node> pending;
+    UnixSocket* listener = nullptr;  // while pending
+
+    sched::WaitQueue readers;      // wait for messages (or connections to accept)
+    sched::WaitQueue writers;      // wait for room in this socket's queue
+    sched::WaitQueue connecters;   // wait for room in this listener's backlog
+};
+
+// The socket behind file, or not_socket.
+lib::ErrorOr<UnixSocket*> as_socket(object::File& file);
+// What connecting to a socket of another type fails with.
+lib::Error mismatch_error(const UnixAddress& address);
+// The socket bound to address (path names compared as strings).
+UnixSocket* find_bound(const UnixAddress& address);
+
+}  // namespace ipc

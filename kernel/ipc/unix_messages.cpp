@@ -80,6 +80,7 @@ lib::ErrorOr<size_t> send_stream(UnixSocket& socket, SendRequest& request) {
                 if (sent > 0) return sent;
                 return lib::Error::try_again;
             }
+            if (sched::current_thread_must_exit()) return lib::Error::interrupted;
             (void)sched::block_on(peer->writers, 0);
             continue;
         }
@@ -127,6 +128,7 @@ lib::ErrorOr<size_t> send_record(UnixSocket& socket, SendRequest& request) {
             return data.total;
         }
         if (socket.nonblocking(request.flags)) return lib::Error::try_again;
+        if (sched::current_thread_must_exit()) return lib::Error::interrupted;
         (void)sched::block_on(target->writers, 0);
     }
 }
@@ -159,6 +161,7 @@ lib::ErrorOr<bool> wait_for_message(UnixSocket& socket, int flags) {
             return false;
         }
         if (socket.nonblocking(flags)) return lib::Error::try_again;
+        if (sched::current_thread_must_exit()) return lib::Error::interrupted;
         (void)sched::block_on(socket.readers, 0);
     }
     return true;

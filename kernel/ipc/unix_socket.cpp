@@ -221,6 +221,7 @@ lib::ErrorOr<object::File*> accept_socket(object::File& file, UnixAddress* peer_
     if (socket->state != UnixSocket::State::listening) return lib::Error::invalid_argument;
     while (socket->pending.empty()) {
         if (socket->nonblocking(0)) return lib::Error::try_again;
+        if (sched::current_thread_must_exit()) return lib::Error::interrupted;
         (void)sched::block_on(socket->readers, 0);
         if (socket->state != UnixSocket::State::listening) return lib::Error::invalid_argument;
     }
@@ -264,6 +265,7 @@ lib::Status connect_stream(UnixSocket& socket, const UnixAddress& address) {
             return lib::ok();
         }
         if (socket.nonblocking(0)) return lib::Error::try_again;
+        if (sched::current_thread_must_exit()) return lib::Error::interrupted;
         (void)sched::block_on(listener->connecters, 0);
     }
 }

@@ -29,8 +29,12 @@ struct [[gnu::packed]] ProgramHeader {
 }  // namespace
 
 lib::ErrorOr<ElfImage> parse_elf(const uint8_t* file, size_t size) {
+    return parse_elf(file, size, size);
+}
+
+lib::ErrorOr<ElfImage> parse_elf(const uint8_t* file, size_t head_size, uint64_t size) {
     using lib::Error;
-    if (size < sizeof(Header)) return Error::not_executable;
+    if (head_size > size || head_size < sizeof(Header)) return Error::not_executable;
     Header header;
     lib::copy_bytes(&header, file, sizeof header);
     if (lib::compare_bytes(header.ident,
@@ -46,7 +50,7 @@ lib::ErrorOr<ElfImage> parse_elf(const uint8_t* file, size_t size) {
     }
     uint64_t table_end;
     if (__builtin_add_overflow(header.phoff, uint64_t(header.phnum) * sizeof(ProgramHeader), &table_end) ||
-        table_end > size) {
+        table_end > head_size) {
         return Error::not_executable;
     }
 
@@ -64,7 +68,7 @@ lib::ErrorOr<ElfImage> parse_elf(const uint8_t* file, size_t size) {
             uint64_t end;
             // A NUL-terminated path of sensible length inside the file.
             if (ph.filesz < 2 || ph.filesz > 4096 || __builtin_add_overflow(ph.offset, ph.filesz, &end) ||
-                end > size || file[end - 1] != 0) {
+                end > head_size || file[end - 1] != 0) {
                 return Error::not_executable;
             }
             image.interpreter_offset = ph.offset;

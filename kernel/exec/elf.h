@@ -37,5 +37,9 @@ struct ElfImage {
 };
 
 lib::ErrorOr<ElfImage> parse_elf(const uint8_t* file, size_t size);
+// The same from the first head_size bytes of a file of size bytes: the
+// headers and PT_INTERP must lie in the head (segments are checked against
+// size), so a loader need not read the whole file.
+lib::ErrorOr<ElfImage> parse_elf(const uint8_t* head, size_t head_size, uint64_t size);
 
 }  // namespace exec

@@ -12,6 +12,7 @@
 
 namespace mm {
 class AddressSpace;
+class MemoryObject;
 }
 namespace fs {
 class Vnode;
@@ -36,19 +37,24 @@ constexpr uint64_t pie_base = 0x0000555555554000ull;
 constexpr uint64_t interpreter_area = 0x00007FE000000000ull;
 constexpr uint64_t interpreter_span = 1ull << 30;
 
+// An ELF file to load: its first head_size bytes (at least the headers)
+// and, when object is set, its pages, which segments map copy-on-write
+// instead of copying; without object, head is the whole file.
 struct FileImage {
-    const uint8_t* data = nullptr;
-    size_t size = 0;
+    const uint8_t* head = nullptr;
+    size_t head_size = 0;
+    uint64_t size = 0;
+    mm::MemoryObject* object = nullptr;
 };
 
 // The loader a dynamic program names (PT_INTERP); empty for a static one.
-lib::ErrorOr<lib::StringView> interpreter_path(const uint8_t* file, size_t size);
+lib::ErrorOr<lib::StringView> interpreter_path(const FileImage& file);
 
 // Nothing in space is changed when the ELF is malformed (ENOEXEC): the
 // image is validated before anything is mapped. interpreter is the file
 // interpreter_path named (ignored for static programs).
-lib::ErrorOr<LoadedProgram> load_program(mm::AddressSpace& space, const uint8_t* file, size_t size,
-                                         FileImage interpreter,
+lib::ErrorOr<LoadedProgram> load_program(mm::AddressSpace& space, const FileImage& program,
+                                         const FileImage& interpreter,
                                          const char* const* arguments, size_t argument_count,
                                          const char* const* environment, size_t environment_count,
                                          const char* executable_name);

@@ -4,6 +4,7 @@
 #include "lib/allocator.h"
 #include "lib/string.h"
 #include "mm/user_copy.h"
+#include "sched/signal.h"
 
 namespace ipc {
 namespace {
@@ -80,7 +81,10 @@ lib::ErrorOr<size_t> send_stream(UnixSocket& socket, SendRequest& request) {
                 if (sent > 0) return sent;
                 return lib::Error::try_again;
             }
-            if (sched::current_thread_must_exit()) return lib::Error::interrupted;
+            if (sched::current_thread_must_exit()) {
+                if (sent > 0) return sent;
+                return lib::Error::interrupted;
+            }
             (void)sched::block_on(peer->writers, 0);
             continue;
         }
@@ -285,8 +289,13 @@ lib::Status UserBuffers::copy_in(void* destination, size_t offset, size_t length
 lib::ErrorOr<size_t> send_socket(object::File& file, SendRequest& request) {
     UnixSocket* socket = TRY(as_socket(file));
     if (request.flags & message_out_of_band) return lib::Error::operation_not_supported;
-    if (socket->type == SocketType::stream) return send_stream(*socket, request);
-    return send_record(*socket, request);
+    auto sent = socket->type == SocketType::stream ? send_stream(*socket, request) : send_record(*socket, request);
+    // EPIPE on a connection comes with SIGPIPE unless MSG_NOSIGNAL.
+    if (sent.is_error() && sent.error() == lib::Error::broken_pipe && socket->connection_based() &&
+        !(request.flags & message_no_signal)) {
+        sched::send_signal_to_current_thread(sched::sigpipe);
+    }
+    return sent;
 }
 
 lib::Status receive_socket(object::File& file, const UserBuffers& buffers, int flags, ReceiveResult& result) {

@@ -1,5 +1,6 @@
 // AF_UNIX sockets: creation, names, connections, shutdown, options and
 // readiness. Sending and receiving are in unix_messages.cpp.
+#include "fs/vfs/vnode.h"
 #include "ipc/unix_socket_internal.h"
 #include "lib/allocator.h"
 #include "lib/string.h"
@@ -55,6 +56,7 @@ lib::ErrorOr<UnixSocket*> as_socket(object::File& file) {
 }
 
 UnixSocket* find_bound(const UnixAddress& address) {
+    if (address.is_path()) return address.node != nullptr ? static_cast<UnixSocket*>(address.node->socket) : nullptr;
     UnixSocket* found = nullptr;
     bound_sockets.for_each([&](UnixSocket& socket) {
         if (found == nullptr && same_address(socket.name, address)) found = &socket;
@@ -79,7 +81,11 @@ void UnixSocket::queue_shrank() {
 }
 
 UnixSocket::~UnixSocket() {
-    if (name.length != 0) lib::List<UnixSocket, &UnixSocket::registry_node>::remove(*this);
+    lib::List<UnixSocket, &UnixSocket::registry_node>::remove(*this);
+    if (bound_node != nullptr) {
+        if (bound_node->socket == this) bound_node->socket = nullptr;
+        bound_node->release();
+    }
     // Connections nobody accepted are reset.
     while (UnixSocket* embryo = pending.pop_front()) {
         embryo->listener = nullptr;
@@ -193,6 +199,15 @@ lib::Status bind_socket(object::File& file, const UnixAddress& address) {
             for (int i = 0; i < 5; ++i) name.path[1 + i] = digits[(number >> (16 - 4 * i)) & 0xF];
             name.length = 6;
         } while (find_bound(name) != nullptr);
+    } else if (name.is_path()) {
+        // The caller made a fresh node for it (EADDRINUSE when the path existed).
+        if (name.node == nullptr || name.node->socket != nullptr) return lib::Error::address_in_use;
+        name.node->reference();
+        name.node->socket = socket;
+        socket->bound_node = name.node;
+        name.node = nullptr;
+        socket->name = name;
+        return lib::ok();
     } else if (find_bound(name) != nullptr) {
         return lib::Error::address_in_use;
     }

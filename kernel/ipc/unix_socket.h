@@ -1,7 +1,7 @@
 // AF_UNIX sockets: SOCK_STREAM, SOCK_DGRAM and SOCK_SEQPACKET, named by
-// abstract names or paths (a registry of bound names; path names do not
-// create filesystem nodes yet), with file descriptors (SCM_RIGHTS) and
-// credentials travelling inside messages.
+// abstract names (a registry here) or paths (an S_IFSOCK vnode that the
+// syscall layer creates or looks up, pointing at its bound socket), with
+// file descriptors (SCM_RIGHTS) and credentials travelling in messages.
 //
 // Every socket owns a receive queue of messages. A sender appends to its
 // peer's queue and blocks (or fails with EAGAIN) while that queue holds
@@ -20,6 +20,10 @@
 #include "lib/error.h"
 #include "object/file.h"
 
+namespace fs {
+class Vnode;
+}
+
 namespace ipc {
 
 enum class SocketType : uint8_t { stream = 1, datagram = 2, seqpacket = 5 };
@@ -32,6 +36,11 @@ constexpr size_t unix_path_capacity = 108;     // sun_path
 struct UnixAddress {
     size_t length = 0;  // 0: unnamed
     char path[unix_path_capacity] = {};
+    // A path name's vnode, resolved (bind: created) by the caller, which
+    // keeps it referenced for the call. Null for abstract names.
+    fs::Vnode* node = nullptr;
+
+    bool is_path() const { return length > 0 && path[0] != 0; }
 };
 
 struct Credentials {
@@ -89,6 +98,9 @@ lib::ErrorOr<object::File*> create_unix_socket(SocketType type, int status_flags
 lib::Status create_unix_socket_pair(SocketType type, int status_flags, object::File* pair[2]);
 
 // Operations on a socket file; each fails with ENOTSOCK on other files.
+// bind with a path name takes a reference to address.node (a new S_IFSOCK
+// node) and stays its socket until it closes; the node outlives it, as on
+// Linux, so connecting there then is ECONNREFUSED until it is unlinked.
 lib::Status bind_socket(object::File& socket, const UnixAddress& address);
 lib::Status listen_socket(object::File& socket, int backlog);
 // accept: the new connection's file (one reference) and its peer's address.

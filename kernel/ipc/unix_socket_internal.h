@@ -70,6 +70,7 @@ public:
     UnixAddress name;
     lib::ListNode registry_node;  // in the bound names while named
     UnixAddress accepted_name;    // an accepted socket: its listener's name
+    fs::Vnode* bound_node = nullptr;  // a path name's node (one reference)
 
     // Listening sockets: connections not accepted yet, each one reference.
     int backlog = 0;

@@ -2,7 +2,10 @@
 // listen, accept, accept4, connect, shutdown, getsockname, getpeername,
 // getsockopt, setsockopt. Other families fail with EAFNOSUPPORT so
 // programs fall back. Sending and receiving: linux/socket_messages.cpp.
+#include "fs/vfs/mount.h"
+#include "fs/vfs/path.h"
 #include "lib/string.h"
+#include "linux/path_arguments.h"
 #include "linux/socket_address.h"
 #include "linux/syscall.h"
 #include "mm/user_copy.h"
@@ -89,7 +92,38 @@ Result accept(uint64_t fd, uint64_t address, uint64_t length_address, uint64_t f
     return install_new_file(accepted, flags & sock_cloexec);
 }
 
+fs::Lookup lookup_for(const ipc::UnixAddress& address, fs::VnodeReference& start) {
+    start = fs::VnodeReference::share(address.path[0] == '/' ? fs::root_vnode() : current_process().cwd.get());
+    return fs::Lookup{fs::root_vnode(), start.get(), true};
+}
+
+// bind to a path: a new S_IFSOCK node there (EADDRINUSE when the name exists).
+lib::Status create_socket_node(ipc::UnixAddress& address, fs::VnodeReference& holder) {
+    fs::VnodeReference start;
+    lib::StringView path(address.path, address.length);
+    fs::ParentAndName place = TRY(fs::resolve_parent(lookup_for(address, start), path));
+    if (place.name.empty() || place.name.equals(".") || place.name.equals("..") || place.trailing_slash) {
+        return lib::Error::address_in_use;
+    }
+    if (place.parent->filesystem.read_only()) return lib::Error::read_only;
+    auto created = place.parent->create(place.name, fs::type_socket | apply_umask(0777), 0);
+    if (created.is_error()) {
+        return created.error() == lib::Error::exists ? lib::Error::address_in_use : created.error();
+    }
+    holder = fs::VnodeReference::adopt(created.value());
+    address.node = holder.get();
+    return lib::ok();
+}
+
 }  // namespace
+
+lib::Status resolve_socket_path(ipc::UnixAddress& address, fs::VnodeReference& holder) {
+    if (!address.is_path()) return lib::ok();
+    fs::VnodeReference start;
+    holder = TRY(fs::resolve(lookup_for(address, start), lib::StringView(address.path, address.length)));
+    address.node = holder.get();
+    return lib::ok();
+}
 
 lib::ErrorOr<ipc::UnixAddress> read_unix_address(uint64_t address, uint64_t length, bool allow_unspecified) {
     if (length < sockaddr_family_size || length > sockaddr_family_size + ipc::unix_path_capacity) {
@@ -170,6 +204,14 @@ Result sys_bind(const Arguments& a) {
     auto socket = TRY(current_process().files.get(static_cast<int>(a.a0)));
     ipc::UnixAddress address = TRY(read_unix_address(a.a1, a.a2));
     if (address.length == 0 && a.a2 > sockaddr_family_size) return lib::Error::invalid_argument;
+    if (socket->kind != object::FileKind::socket) return lib::Error::not_socket;
+    fs::VnodeReference node;
+    if (address.is_path()) {
+        // Linux: a socket already bound fails before the path is touched.
+        ipc::UnixAddress current = TRY(ipc::socket_name(*socket));
+        if (current.length != 0) return lib::Error::invalid_argument;
+        TRY(create_socket_node(address, node));
+    }
     TRY(ipc::bind_socket(*socket, address));
     return uint64_t(0);
 }
@@ -191,6 +233,8 @@ Result sys_accept4(const Arguments& a) {
 Result sys_connect(const Arguments& a) {
     auto socket = TRY(current_process().files.get(static_cast<int>(a.a0)));
     ipc::UnixAddress address = TRY(read_unix_address(a.a1, a.a2, true));
+    fs::VnodeReference node;
+    TRY(resolve_socket_path(address, node));
     // Only a datagram socket may dissolve its association (AF_UNSPEC).
     if (address.length == 0 && socket->kind == object::FileKind::socket) {
         int type = TRY(ipc::socket_option(*socket, ipc::SocketOption::type));

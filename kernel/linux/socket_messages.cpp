@@ -1,6 +1,5 @@
 // Sending and receiving on sockets: sendto, recvfrom, sendmsg, recvmsg,
 // with SCM_RIGHTS (descriptors) and SCM_CREDENTIALS in the control data.
-// EPIPE does not raise SIGPIPE yet (signals are not delivered).
 #include "lib/allocator.h"
 #include "lib/string.h"
 #include "linux/socket_address.h"
@@ -132,8 +131,10 @@ Result send(uint64_t fd, const ipc::UserBuffers& data, int flags, uint64_t name,
     request.flags = flags;
     request.credentials = ipc::current_credentials();
     ipc::UnixAddress destination;
+    fs::VnodeReference node;
     if (name != 0 && name_length != 0) {
         destination = TRY(read_unix_address(name, name_length));
+        TRY(resolve_socket_path(destination, node));
         request.destination = &destination;
     }
     OutgoingFiles files;

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -624,4 +625,79 @@ POSIX_TEST(unix, epoll_sees_connections_and_data) {
     CHECK_OK(shutdown(client, SHUT_WR));
     CHECK_EQ(CHECK_OK(epoll_wait(ep, ready, 2, 1000)), 1);
     CHECK_EQ(ready[0].events & EPOLLRDHUP, static_cast<uint32_t>(EPOLLRDHUP));
+}
+
+namespace {
+
+sockaddr_un path_address(const char* path, socklen_t* length) {
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strcpy(address.sun_path, path);
+    *length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + std::strlen(path) + 1);
+    return address;
+}
+
+volatile sig_atomic_t sigpipes = 0;
+void count_sigpipe(int) {
+    sigpipes = sigpipes + 1;
+}
+
+}  // namespace
+
+POSIX_TEST(unix, path_names_are_socket_nodes_that_outlive_the_socket) {
+    socklen_t length;
+    sockaddr_un address = path_address("node.socket", &length);
+    int server = CHECK_OK(socket(AF_UNIX, SOCK_STREAM, 0));
+    CHECK_OK(bind(server, as_sockaddr(address), length));
+    struct stat status;
+    CHECK_OK(stat("node.socket", &status));
+    CHECK(S_ISSOCK(status.st_mode));
+    int other = CHECK_OK(socket(AF_UNIX, SOCK_STREAM, 0));
+    CHECK_ERRNO(bind(other, as_sockaddr(address), length), EADDRINUSE);
+    int client = CHECK_OK(socket(AF_UNIX, SOCK_STREAM, 0));
+    CHECK_ERRNO(connect(client, as_sockaddr(address), length), ECONNREFUSED);  // bound, not listening
+    CHECK_OK(close(server));
+    CHECK_OK(stat("node.socket", &status));  // the node stays
+    CHECK_ERRNO(connect(client, as_sockaddr(address), length), ECONNREFUSED);
+    CHECK_ERRNO(bind(other, as_sockaddr(address), length), EADDRINUSE);
+    CHECK_OK(unlink("node.socket"));
+    CHECK_ERRNO(connect(client, as_sockaddr(address), length), ENOENT);
+    CHECK_OK(bind(other, as_sockaddr(address), length));
+    CHECK_OK(listen(other, 1));
+    CHECK_OK(connect(client, as_sockaddr(address), length));
+}
+
+POSIX_TEST(unix, path_name_errors) {
+    int fd = CHECK_OK(open("plain", O_CREAT | O_WRONLY, 0600));
+    CHECK_OK(close(fd));
+    socklen_t length;
+    sockaddr_un plain = path_address("plain", &length);
+    int client = CHECK_OK(socket(AF_UNIX, SOCK_STREAM, 0));
+    CHECK_ERRNO(connect(client, as_sockaddr(plain), length), ECONNREFUSED);  // not a socket
+    int server = CHECK_OK(socket(AF_UNIX, SOCK_STREAM, 0));
+    CHECK_ERRNO(bind(server, as_sockaddr(plain), length), EADDRINUSE);
+    sockaddr_un missing = path_address("no/such/dir/sock", &length);
+    CHECK_ERRNO(bind(server, as_sockaddr(missing), length), ENOENT);
+    CHECK_ERRNO(connect(client, as_sockaddr(missing), length), ENOENT);
+    sockaddr_un dgram_path = path_address("dgram.socket", &length);
+    int dgram = CHECK_OK(socket(AF_UNIX, SOCK_DGRAM, 0));
+    CHECK_OK(bind(dgram, as_sockaddr(dgram_path), length));
+    CHECK_ERRNO(connect(client, as_sockaddr(dgram_path), length), EPROTOTYPE);
+    int sender = CHECK_OK(socket(AF_UNIX, SOCK_DGRAM, 0));
+    CHECK_EQ(CHECK_OK(sendto(sender, "p", 1, 0, as_sockaddr(dgram_path), length)), 1);
+    char byte;
+    CHECK_EQ(CHECK_OK(recv(dgram, &byte, 1, 0)), 1);
+}
+
+POSIX_TEST(unix, epipe_raises_sigpipe_unless_msg_nosignal) {
+    signal(SIGPIPE, count_sigpipe);
+    int sv[2];
+    CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+    CHECK_OK(close(sv[1]));
+    CHECK_ERRNO(write(sv[0], "x", 1), EPIPE);
+    CHECK_EQ(sigpipes, 1);
+    CHECK_ERRNO(send(sv[0], "x", 1, MSG_NOSIGNAL), EPIPE);
+    CHECK_EQ(sigpipes, 1);
+    CHECK_ERRNO(send(sv[0], "x", 1, 0), EPIPE);
+    CHECK_EQ(sigpipes, 2);
 }

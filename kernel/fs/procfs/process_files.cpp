@@ -42,7 +42,8 @@ sched::Thread* leader_of(sched::Process& process) {
 // The name ps shows: the leader's (PR_SET_NAME, else the program's), at
 // most 15 bytes (TASK_COMM_LEN); the executable's last component without threads.
 lib::StringView command_name(sched::Process& process) {
-    if (sched::Thread* leader = leader_of(process)) return lib::StringView(leader->name);
+    sched::Thread* leader = leader_of(process);
+    if (leader != nullptr && leader->name[0] != '\0') return lib::StringView(leader->name);
     lib::StringView path(process.executable);
     size_t slash = path.length;
     while (slash > 0 && path[slash - 1] != '/') --slash;

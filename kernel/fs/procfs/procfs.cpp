@@ -19,7 +19,6 @@ public:
     Vnode* root() override { return root_; }
     const char* type_name() const override { return "proc"; }
     uint64_t magic() const override { return 0x9fa0; }  // PROC_SUPER_MAGIC
-    bool read_only() const override { return true; }
 
     Vnode* root_ = nullptr;
 };
@@ -99,8 +98,15 @@ public:
     }
 
     lib::ErrorOr<Vnode*> lookup(lib::StringView name) override;
+    // Names are the kernel's: what Linux answers to attempts to change them.
+    lib::ErrorOr<Vnode*> create(lib::StringView, uint32_t, uint64_t) override { return lib::Error::not_found; }
+    lib::ErrorOr<Vnode*> create_symlink(lib::StringView, lib::StringView) override { return lib::Error::not_found; }
+    lib::Status link(lib::StringView, Vnode&) override { return lib::Error::not_found; }
+    lib::Status unlink(lib::StringView, bool) override { return lib::Error::not_permitted; }
+    lib::Status rename(lib::StringView, Vnode&, lib::StringView, unsigned) override { return lib::Error::not_found; }
     lib::ErrorOr<bool> read_entry(uint64_t cookie, DirectoryEntry& entry) override;
     lib::ErrorOr<lib::StringView> link_target() override;
+    lib::ErrorOr<VnodeReference> magic_target() override;
     lib::ErrorOr<object::File*> open(int flags) override;
 
     ProcKind kind;
@@ -254,10 +260,21 @@ lib::ErrorOr<lib::StringView> ProcNode::link_target() {
     return lib::StringView(target_.data(), target_.length());
 }
 
+lib::ErrorOr<VnodeReference> ProcNode::magic_target() {
+    sched::Process* process = live_process(pid);
+    if (process == nullptr || process->state == sched::ProcessState::zombie) return lib::Error::not_supported;
+    if (kind == ProcKind::process_cwd) return VnodeReference::share(process->cwd.get());
+    if (kind != ProcKind::process_fd) return lib::Error::not_supported;
+    auto file = process->files.get(descriptor);
+    if (file.is_error() || file.value()->vnode() == nullptr) return lib::Error::not_supported;
+    return VnodeReference::share(file.value()->vnode());
+}
+
 lib::ErrorOr<object::File*> ProcNode::open(int flags) {
-    constexpr int access_mask = 3, path_only = 010000000;
+    constexpr int path_only = 010000000;
+    // Root may open a file for writing (Linux checks the mode bits, which
+    // root passes); the writes then fail (ProcFile::write).
     if (is_directory() || is_symlink() || (flags & path_only)) return Vnode::open(flags);
-    if ((flags & access_mask) != 0) return lib::Error::access_denied;
     Text text;
     if (pid == 0) {
         generate_system_file(kind, text);

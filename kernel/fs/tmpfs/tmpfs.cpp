@@ -100,6 +100,7 @@ public:
 
     lib::ErrorOr<bool> read_entry(uint64_t cookie, DirectoryEntry& entry) override {
         if (!is_directory()) return lib::Error::not_directory;
+        if (links == 0) return false;  // a removed directory lists nothing, not even "."
         if (cookie < 1) {
             entry = DirectoryEntry{".", inode, type_directory, 1};
             return true;
@@ -108,7 +109,6 @@ public:
             entry = DirectoryEntry{"..", parent->inode, type_directory, 2};
             return true;
         }
-        if (links == 0) return false;  // a removed directory is empty
         for (const Entry& e : entries_) {
             if (e.cookie < cookie) continue;
             entry = DirectoryEntry{e.name.view(), e.node->inode, e.node->type(), e.cookie + 1};
@@ -261,7 +261,9 @@ lib::Status TmpfsNode::rename(lib::StringView name, Vnode& new_parent_vnode, lib
     }
     // Make the new name first (it can fail), then drop the old ones.
     auto copied = TRY(lib::String::copy(new_name));
+    // Reserving may move the entries: look the target up again afterwards.
     TRY(new_parent.entries_.try_reserve(new_parent.entries_.size() + 1));
+    target = new_parent.find(new_name);
     if (target != nullptr) new_parent.drop(target);
     TRY(new_parent.attach(lib::move(copied), *node));  // cannot fail now: the name is copied and space reserved
     detach(find(name));

@@ -43,8 +43,13 @@ lib::ErrorOr<VnodeReference> walk(Vnode* root, Vnode* start, lib::StringView pat
         if (next->mounted != nullptr) next = VnodeReference::share(through_mounts(next.get()));
         if (next->is_symlink() && (!last || follow_final || trailing_slash)) {
             if (--links_left < 0) return lib::Error::too_many_links;
-            lib::StringView target = TRY(next->link_target());
-            next = TRY(walk(root, current.get(), target, true, links_left));
+            auto magic = next->magic_target();
+            if (!magic.is_error()) {
+                next = magic.release_value();
+            } else {
+                lib::StringView target = TRY(next->link_target());
+                next = TRY(walk(root, current.get(), target, true, links_left));
+            }
         }
         current = lib::move(next);
         if (trailing_slash && !current->is_directory()) return lib::Error::not_directory;

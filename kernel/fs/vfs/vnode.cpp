@@ -73,6 +73,9 @@ lib::ErrorOr<bool> Vnode::read_entry(uint64_t, DirectoryEntry&) {
 lib::ErrorOr<lib::StringView> Vnode::link_target() {
     return lib::Error::invalid_argument;
 }
+lib::ErrorOr<VnodeReference> Vnode::magic_target() {
+    return lib::Error::not_supported;
+}
 lib::Status Vnode::resize(uint64_t) {
     if (is_directory()) return lib::Error::is_directory;
     return lib::Error::invalid_argument;

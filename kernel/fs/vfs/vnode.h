@@ -46,6 +46,7 @@ constexpr size_t max_path_length = 4096;
 constexpr unsigned rename_noreplace = 1, rename_exchange = 2;
 
 class Vnode;
+class VnodeReference;
 
 // One mounted filesystem instance.
 class FileSystem {
@@ -112,6 +113,10 @@ public:
 
     // Symbolic links.
     virtual lib::ErrorOr<lib::StringView> link_target();
+    // Linux's "magic" links (/proc/<pid>/fd/N, cwd): the node itself, which
+    // a lookup continues from instead of the text (so an unlinked file or
+    // a memfd opens through them). not_supported for ordinary links.
+    virtual lib::ErrorOr<VnodeReference> magic_target();
 
     // Regular files: their pages, and truncate/extend.
     virtual lib::ErrorOr<mm::MemoryObject*> memory_object() { return lib::Error::no_device; }

@@ -1,0 +1,407 @@
+// Files: open/openat/creat flags, read/write and their positioned and
+// vector forms, lseek, truncate, the stat family, metadata changes
+// (chmod, chown, utimensat), access, umask, fsync, statfs.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <climits>
+#include <string>
+
+#include "posix_test.h"
+
+namespace {
+
+int make_file(const char* path, const std::string& contents) {
+    int fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0644);
+    if (fd < 0) return fd;
+    if (write(fd, contents.data(), contents.size()) != static_cast<ssize_t>(contents.size())) return -1;
+    return fd;
+}
+
+std::string read_all(const char* path) {
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return "<cannot open>";
+    std::string text;
+    char buffer[256];
+    ssize_t n;
+    while ((n = read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, n);
+    close(fd);
+    return text;
+}
+
+void* const bad_pointer = reinterpret_cast<void*>(1);
+
+}  // namespace
+
+POSIX_TEST(open, create_write_read_back) {
+    int fd = CHECK_OK(open("f", O_CREAT | O_WRONLY | O_EXCL, 0600));
+    CHECK_EQ(write(fd, "hello", 5), 5);
+    CHECK_OK(close(fd));
+    CHECK_STREQ(read_all("f").c_str(), "hello");
+}
+
+POSIX_TEST(open, missing_file_without_create_is_enoent) {
+    CHECK_ERRNO(open("nope", O_RDONLY), ENOENT);
+    CHECK_ERRNO(open("nodir/f", O_CREAT | O_WRONLY, 0600), ENOENT);
+}
+
+POSIX_TEST(open, excl_on_existing_is_eexist) {
+    CHECK_OK(close(CHECK_OK(make_file("f", "x"))));
+    CHECK_ERRNO(open("f", O_CREAT | O_EXCL | O_WRONLY, 0600), EEXIST);
+    CHECK_OK(symlink("dangling-target", "l"));
+    CHECK_ERRNO(open("l", O_CREAT | O_EXCL | O_WRONLY, 0600), EEXIST);
+}
+
+POSIX_TEST(open, trunc_empties_and_append_writes_at_the_end) {
+    CHECK_OK(close(CHECK_OK(make_file("f", "0123456789"))));
+    int fd = CHECK_OK(open("f", O_WRONLY | O_APPEND));
+    CHECK_OK(lseek(fd, 0, SEEK_SET));
+    CHECK_EQ(write(fd, "ab", 2), 2);
+    CHECK_EQ(lseek(fd, 0, SEEK_CUR), 12);
+    CHECK_OK(close(fd));
+    CHECK_STREQ(read_all("f").c_str(), "0123456789ab");
+    CHECK_OK(close(CHECK_OK(open("f", O_WRONLY | O_TRUNC))));
+    struct stat st;
+    CHECK_OK(stat("f", &st));
+    CHECK_EQ(st.st_size, 0);
+}
+
+POSIX_TEST(open, directory_flags) {
+    CHECK_OK(mkdir("d", 0755));
+    CHECK_OK(close(CHECK_OK(make_file("f", "x"))));
+    CHECK_ERRNO(open("f", O_RDONLY | O_DIRECTORY), ENOTDIR);
+    CHECK_ERRNO(open("d", O_WRONLY), EISDIR);
+    CHECK_ERRNO(open("d", O_RDWR), EISDIR);
+    CHECK_ERRNO(open("d", O_CREAT | O_RDONLY, 0600), EISDIR);
+    CHECK_ERRNO(open("f/", O_RDONLY), ENOTDIR);
+    CHECK_ERRNO(open("new/", O_CREAT | O_RDONLY, 0600), EISDIR);
+    int fd = CHECK_OK(open("d", O_RDONLY | O_DIRECTORY));
+    char byte;
+    CHECK_ERRNO(read(fd, &byte, 1), EISDIR);
+    CHECK_OK(close(fd));
+}
+
+POSIX_TEST(open, nofollow_on_a_symlink_is_eloop_but_path_opens_it) {
+    CHECK_OK(close(CHECK_OK(make_file("f", "x"))));
+    CHECK_OK(symlink("f", "l"));
+    CHECK_ERRNO(open("l", O_RDONLY | O_NOFOLLOW), ELOOP);
+    int fd = CHECK_OK(open("l", O_PATH | O_NOFOLLOW));
+    struct stat st;
+    CHECK_OK(fstat(fd, &st));
+    CHECK(S_ISLNK(st.st_mode));
+    char byte;
+    CHECK_ERRNO(read(fd, &byte, 1), EBADF);
+    CHECK_OK(close(fd));
+}
+
+POSIX_TEST(open, cloexec_sets_fd_flag) {
+    int fd = CHECK_OK(open("f", O_CREAT | O_RDWR | O_CLOEXEC, 0600));
+    CHECK_EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);
+    int other = CHECK_OK(open("f", O_RDWR));
+    CHECK_EQ(fcntl(other, F_GETFD), 0);
+}
+
+POSIX_TEST(open, bad_path_pointer_is_efault_and_long_names_enametoolong) {
+    CHECK_ERRNO(open(static_cast<const char*>(bad_pointer), O_RDONLY), EFAULT);
+    std::string long_name(NAME_MAX + 1, 'a');
+    CHECK_ERRNO(open(long_name.c_str(), O_CREAT | O_WRONLY, 0600), ENAMETOOLONG);
+    std::string long_path(PATH_MAX + 10, 'a');
+    CHECK_ERRNO(open(long_path.c_str(), O_RDONLY), ENAMETOOLONG);
+    CHECK_ERRNO(open("", O_RDONLY), ENOENT);
+}
+
+POSIX_TEST(open, openat_relative_to_a_directory_fd) {
+    CHECK_OK(mkdir("d", 0755));
+    int dir = CHECK_OK(open("d", O_RDONLY | O_DIRECTORY));
+    CHECK_OK(close(CHECK_OK(openat(dir, "inside", O_CREAT | O_WRONLY, 0600))));
+    CHECK_OK(access("d/inside", F_OK));
+    int file = CHECK_OK(openat(dir, "inside", O_RDONLY));
+    CHECK_ERRNO(openat(file, "x", O_RDONLY), ENOTDIR);
+    CHECK_ERRNO(openat(999, "x", O_RDONLY), EBADF);
+    // An absolute path ignores the descriptor.
+    CHECK_OK(close(CHECK_OK(openat(999, "/", O_RDONLY))));
+}
+
+POSIX_TEST(open, creat_truncates_and_opens_write_only) {
+    CHECK_OK(close(CHECK_OK(make_file("f", "old contents"))));
+    int fd = CHECK_OK(creat("f", 0644));
+    CHECK_EQ(fcntl(fd, F_GETFL) & O_ACCMODE, O_WRONLY);
+    char byte;
+    CHECK_ERRNO(read(fd, &byte, 1), EBADF);
+    struct stat st;
+    CHECK_OK(fstat(fd, &st));
+    CHECK_EQ(st.st_size, 0);
+}
+
+POSIX_TEST(rw, wrong_access_mode_is_ebadf) {
+    CHECK_OK(close(CHECK_OK(make_file("f", "x"))));
+    int reader = CHECK_OK(open("f", O_RDONLY));
+    CHECK_ERRNO(write(reader, "y", 1), EBADF);
+    int writer = CHECK_OK(open("f", O_WRONLY));
+    char byte;
+    CHECK_ERRNO(read(writer, &byte, 1), EBADF);
+    CHECK_ERRNO(read(12345, &byte, 1), EBADF);
+    CHECK_ERRNO(syscall(SYS_read, reader, bad_pointer, 1), EFAULT);
+}
+
+POSIX_TEST(rw, read_at_end_returns_zero_and_holes_read_as_zeros) {
+    int fd = CHECK_OK(make_file("f", "ab"));
+    CHECK_OK(lseek(fd, 10000, SEEK_SET));
+    CHECK_EQ(write(fd, "z", 1), 1);
+    char buffer[10002];
+    CHECK_EQ(pread(fd, buffer, sizeof buffer, 0), 10001);
+    CHECK(buffer[0] == 'a' && buffer[1] == 'b' && buffer[2] == 0 && buffer[9999] == 0 && buffer[10000] == 'z');
+    CHECK_EQ(read(fd, buffer, 1), 0);
+}
+
+POSIX_TEST(rw, pread_pwrite_keep_the_offset) {
+    int fd = CHECK_OK(make_file("f", "0123456789"));
+    CHECK_OK(lseek(fd, 2, SEEK_SET));
+    char buffer[4] = {};
+    CHECK_EQ(pread(fd, buffer, 3, 5), 3);
+    CHECK_STREQ(buffer, "567");
+    CHECK_EQ(pwrite(fd, "XY", 2, 0), 2);
+    CHECK_EQ(lseek(fd, 0, SEEK_CUR), 2);
+    CHECK_ERRNO(pread(fd, buffer, 1, -1), EINVAL);
+    int fds[2];
+    CHECK_OK(pipe(fds));
+    CHECK_ERRNO(pread(fds[0], buffer, 1, 0), ESPIPE);
+    CHECK_ERRNO(pwrite(fds[1], "x", 1, 0), ESPIPE);
+    CHECK_STREQ(read_all("f").c_str(), "XY23456789");
+}
+
+POSIX_TEST(rw, readv_writev_preadv_pwritev) {
+    int fd = CHECK_OK(open("f", O_CREAT | O_RDWR, 0600));
+    char a[] = "abc", b[] = "defg";
+    iovec out[2] = {{a, 3}, {b, 4}};
+    CHECK_EQ(writev(fd, out, 2), 7);
+    char x[2], y[5] = {};
+    iovec in[2] = {{x, 2}, {y, 4}};
+    CHECK_EQ(preadv(fd, in, 2, 1), 6);
+    CHECK(x[0] == 'b' && x[1] == 'c');
+    CHECK_STREQ(y, "defg");
+    iovec patch[1] = {{a, 1}};
+    CHECK_EQ(pwritev(fd, patch, 1, 6), 1);
+    CHECK_EQ(lseek(fd, 0, SEEK_CUR), 7);
+    CHECK_ERRNO(syscall(SYS_writev, fd, out, -1), EINVAL);
+    CHECK_STREQ(read_all("f").c_str(), "abcdefa");
+}
+
+POSIX_TEST(lseek, whence_and_errors) {
+    int fd = CHECK_OK(make_file("f", "0123456789"));
+    CHECK_EQ(lseek(fd, -3, SEEK_END), 7);
+    CHECK_EQ(lseek(fd, 2, SEEK_CUR), 9);
+    CHECK_EQ(lseek(fd, 100, SEEK_SET), 100);  // past the end is fine
+    CHECK_ERRNO(lseek(fd, -1, SEEK_SET), EINVAL);
+    CHECK_ERRNO(lseek(fd, 0, 99), EINVAL);
+    CHECK_EQ(lseek(fd, 0, SEEK_DATA), 0);
+    CHECK_EQ(lseek(fd, 0, SEEK_HOLE), 10);
+    CHECK_ERRNO(lseek(fd, 10, SEEK_DATA), ENXIO);
+    int fds[2];
+    CHECK_OK(pipe(fds));
+    CHECK_ERRNO(lseek(fds[0], 0, SEEK_SET), ESPIPE);
+    CHECK_ERRNO(lseek(999, 0, SEEK_SET), EBADF);
+}
+
+POSIX_TEST(truncate, grows_with_zeros_and_shrinks) {
+    int fd = CHECK_OK(make_file("f", "abcdef"));
+    CHECK_OK(ftruncate(fd, 3));
+    CHECK_STREQ(read_all("f").c_str(), "abc");
+    CHECK_OK(truncate("f", 5));
+    std::string text = read_all("f");
+    CHECK_EQ(text.size(), 5u);
+    CHECK(text[3] == 0 && text[4] == 0);
+    CHECK_ERRNO(ftruncate(fd, -1), EINVAL);
+    int reader = CHECK_OK(open("f", O_RDONLY));
+    CHECK_ERRNO(ftruncate(reader, 0), EINVAL);
+    CHECK_OK(mkdir("d", 0755));
+    CHECK_ERRNO(truncate("d", 0), EISDIR);
+    CHECK_ERRNO(truncate("missing", 0), ENOENT);
+    CHECK_ERRNO(ftruncate(999, 0), EBADF);
+}
+
+POSIX_TEST(stat, regular_directory_and_link) {
+    int fd = CHECK_OK(make_file("f", "hello"));
+    struct stat st;
+    CHECK_OK(fstat(fd, &st));
+    CHECK(S_ISREG(st.st_mode));
+    CHECK_EQ(st.st_mode & 07777, 0644u);
+    CHECK_EQ(st.st_size, 5);
+    CHECK_EQ(st.st_nlink, 1u);
+    struct stat by_path;
+    CHECK_OK(stat("f", &by_path));
+    CHECK_EQ(by_path.st_ino, st.st_ino);
+    CHECK_EQ(by_path.st_dev, st.st_dev);
+    CHECK_OK(symlink("f", "l"));
+    CHECK_OK(lstat("l", &st));
+    CHECK(S_ISLNK(st.st_mode));
+    CHECK_EQ(st.st_size, 1);
+    CHECK_OK(stat("l", &st));
+    CHECK(S_ISREG(st.st_mode));
+    CHECK_OK(mkdir("d", 0755));
+    CHECK_OK(stat("d", &st));
+    CHECK(S_ISDIR(st.st_mode));
+    CHECK_EQ(st.st_nlink, 2u);
+    CHECK_ERRNO(stat("missing", &st), ENOENT);
+    CHECK_ERRNO(stat("f/x", &st), ENOTDIR);
+    CHECK_ERRNO(stat("f", static_cast<struct stat*>(bad_pointer)), EFAULT);
+    CHECK_ERRNO(fstat(999, &st), EBADF);
+}
+
+POSIX_TEST(stat, fstatat_flags) {
+    CHECK_OK(close(CHECK_OK(make_file("f", "abc"))));
+    CHECK_OK(symlink("f", "l"));
+    int dir = CHECK_OK(open(".", O_RDONLY | O_DIRECTORY));
+    struct stat st;
+    CHECK_OK(fstatat(dir, "l", &st, AT_SYMLINK_NOFOLLOW));
+    CHECK(S_ISLNK(st.st_mode));
+    int fd = CHECK_OK(open("f", O_RDONLY));
+    CHECK_OK(fstatat(fd, "", &st, AT_EMPTY_PATH));
+    CHECK_EQ(st.st_size, 3);
+    CHECK_ERRNO(fstatat(fd, "", &st, 0), ENOENT);
+    CHECK_ERRNO(fstatat(dir, "f", &st, 0x40000000), EINVAL);
+    int fds[2];
+    CHECK_OK(pipe(fds));
+    CHECK_OK(fstatat(fds[0], "", &st, AT_EMPTY_PATH));
+    CHECK(S_ISFIFO(st.st_mode));
+}
+
+POSIX_TEST(stat, statx_basic_fields) {
+    CHECK_OK(close(CHECK_OK(make_file("f", "12345"))));
+    struct statx sx;
+    CHECK_OK(statx(AT_FDCWD, "f", 0, STATX_BASIC_STATS, &sx));
+    CHECK((sx.stx_mask & STATX_BASIC_STATS) == STATX_BASIC_STATS);
+    CHECK_EQ(sx.stx_size, 5u);
+    CHECK(S_ISREG(sx.stx_mode));
+    CHECK_ERRNO(statx(AT_FDCWD, "missing", 0, STATX_BASIC_STATS, &sx), ENOENT);
+    CHECK_ERRNO(statx(AT_FDCWD, "f", 0x40000000, STATX_BASIC_STATS, &sx), EINVAL);
+}
+
+POSIX_TEST(attributes, chmod_fchmod_fchmodat) {
+    int fd = CHECK_OK(make_file("f", ""));
+    struct stat st;
+    CHECK_OK(chmod("f", 0600));
+    CHECK_OK(stat("f", &st));
+    CHECK_EQ(st.st_mode & 07777, 0600u);
+    CHECK_OK(fchmod(fd, 04711));
+    CHECK_OK(fstat(fd, &st));
+    CHECK_EQ(st.st_mode & 07777, 04711u);
+    CHECK_OK(fchmodat(AT_FDCWD, "f", 0640, 0));
+    CHECK_OK(stat("f", &st));
+    CHECK_EQ(st.st_mode & 07777, 0640u);
+    CHECK(S_ISREG(st.st_mode));
+    CHECK_ERRNO(chmod("missing", 0600), ENOENT);
+    CHECK_ERRNO(fchmod(999, 0600), EBADF);
+}
+
+POSIX_TEST(attributes, chown_family_sets_ids_and_minus_one_keeps_them) {
+    int fd = CHECK_OK(make_file("f", ""));
+    CHECK_OK(chown("f", 123, 456));
+    struct stat st;
+    CHECK_OK(stat("f", &st));
+    CHECK_EQ(st.st_uid, 123u);
+    CHECK_EQ(st.st_gid, 456u);
+    CHECK_OK(fchown(fd, static_cast<uid_t>(-1), 789));
+    CHECK_OK(fstat(fd, &st));
+    CHECK_EQ(st.st_uid, 123u);
+    CHECK_EQ(st.st_gid, 789u);
+    CHECK_OK(symlink("f", "l"));
+    CHECK_OK(lchown("l", 5, 5));
+    CHECK_OK(lstat("l", &st));
+    CHECK_EQ(st.st_uid, 5u);
+    CHECK_OK(stat("f", &st));
+    CHECK_EQ(st.st_uid, 123u);
+    CHECK_OK(fchownat(AT_FDCWD, "f", 0, 0, 0));
+    CHECK_ERRNO(fchownat(AT_FDCWD, "f", 0, 0, 0x40000000), EINVAL);
+    CHECK_ERRNO(chown("missing", 0, 0), ENOENT);
+}
+
+POSIX_TEST(attributes, utimensat_sets_omits_and_nows) {
+    CHECK_OK(close(CHECK_OK(make_file("f", ""))));
+    timespec times[2] = {{1000, 500}, {2000, 600}};
+    CHECK_OK(utimensat(AT_FDCWD, "f", times, 0));
+    struct stat st;
+    CHECK_OK(stat("f", &st));
+    CHECK_EQ(st.st_atim.tv_sec, 1000);
+    CHECK_EQ(st.st_atim.tv_nsec, 500);
+    CHECK_EQ(st.st_mtim.tv_sec, 2000);
+    CHECK_EQ(st.st_mtim.tv_nsec, 600);
+    timespec omit_now[2] = {{0, UTIME_OMIT}, {0, UTIME_NOW}};
+    CHECK_OK(utimensat(AT_FDCWD, "f", omit_now, 0));
+    CHECK_OK(stat("f", &st));
+    CHECK_EQ(st.st_atim.tv_sec, 1000);
+    CHECK(st.st_mtim.tv_sec > 2000);
+    timespec bad[2] = {{0, 1000000000}, {0, 0}};
+    CHECK_ERRNO(utimensat(AT_FDCWD, "f", bad, 0), EINVAL);
+    CHECK_ERRNO(utimensat(AT_FDCWD, "missing", nullptr, 0), ENOENT);
+    int fd = CHECK_OK(open("f", O_RDONLY));
+    CHECK_OK(futimens(fd, times));
+    CHECK_OK(fstat(fd, &st));
+    CHECK_EQ(st.st_mtim.tv_sec, 2000);
+}
+
+POSIX_TEST(attributes, access_checks_existence_and_mode_argument) {
+    CHECK_OK(close(CHECK_OK(make_file("f", ""))));
+    CHECK_OK(access("f", F_OK));
+    CHECK_OK(access("f", R_OK | W_OK));
+    CHECK_ERRNO(access("missing", F_OK), ENOENT);
+    CHECK_ERRNO(access("f", 0100), EINVAL);
+    CHECK_OK(chmod("f", 0644));
+    CHECK_ERRNO(access("f", X_OK), EACCES);  // even root needs some x bit
+    CHECK_OK(faccessat(AT_FDCWD, "f", R_OK, AT_EACCESS));
+    CHECK_ERRNO(faccessat(AT_FDCWD, "f", R_OK, 0x40000000), EINVAL);
+}
+
+POSIX_TEST(attributes, umask_applies_to_new_files) {
+    mode_t old = umask(077);
+    CHECK_EQ(umask(077), 077u);
+    CHECK_OK(close(CHECK_OK(open("f", O_CREAT | O_WRONLY, 0666))));
+    CHECK_OK(mkdir("d", 0777));
+    struct stat st;
+    CHECK_OK(stat("f", &st));
+    CHECK_EQ(st.st_mode & 0777, 0600u);
+    CHECK_OK(stat("d", &st));
+    CHECK_EQ(st.st_mode & 0777, 0700u);
+    umask(old);
+}
+
+POSIX_TEST(sync, fsync_fdatasync_sync) {
+    int fd = CHECK_OK(make_file("f", "x"));
+    CHECK_OK(fsync(fd));
+    CHECK_OK(fdatasync(fd));
+    CHECK_OK(syncfs(fd));
+    sync();
+    CHECK_ERRNO(fsync(999), EBADF);
+}
+
+POSIX_TEST(statfs, reports_a_filesystem) {
+    struct statfs fs;
+    CHECK_OK(statfs(".", &fs));
+    CHECK(fs.f_bsize > 0);
+    CHECK(fs.f_namelen == 255);
+    int fd = CHECK_OK(open(".", O_RDONLY));
+    CHECK_OK(fstatfs(fd, &fs));
+    CHECK_ERRNO(statfs("missing", &fs), ENOENT);
+    CHECK_ERRNO(fstatfs(999, &fs), EBADF);
+}
+
+POSIX_TEST(fcntl, flags_get_and_set) {
+    int fd = CHECK_OK(make_file("f", ""));
+    CHECK_EQ(fcntl(fd, F_GETFL) & (O_ACCMODE | O_APPEND | O_NONBLOCK), O_RDWR);
+    CHECK_OK(fcntl(fd, F_SETFL, O_APPEND | O_NONBLOCK | O_RDONLY));
+    CHECK_EQ(fcntl(fd, F_GETFL) & (O_ACCMODE | O_APPEND | O_NONBLOCK), O_RDWR | O_APPEND | O_NONBLOCK);
+    CHECK_OK(fcntl(fd, F_SETFD, FD_CLOEXEC));
+    CHECK_EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);
+    int copy = CHECK_OK(fcntl(fd, F_DUPFD, 50));
+    CHECK(copy >= 50);
+    CHECK_EQ(fcntl(copy, F_GETFD), 0);
+    int cloexec_copy = CHECK_OK(fcntl(fd, F_DUPFD_CLOEXEC, 0));
+    CHECK_EQ(fcntl(cloexec_copy, F_GETFD), FD_CLOEXEC);
+    CHECK_ERRNO(fcntl(fd, F_DUPFD, -1), EINVAL);
+    CHECK_ERRNO(fcntl(fd, 12345), EINVAL);
+    CHECK_ERRNO(fcntl(999, F_GETFD), EBADF);
+}

@@ -1,6 +1,7 @@
 // Event objects: eventfd, eventfd2, timerfd_create, timerfd_settime,
-// timerfd_gettime (ipc/events.h).
+// timerfd_gettime (ipc/events.h), signalfd, signalfd4 (ipc/signal_file.h).
 #include "ipc/events.h"
+#include "ipc/signal_file.h"
 #include "linux/syscall.h"
 #include "mm/user_copy.h"
 #include "object/file.h"
@@ -100,6 +101,32 @@ Result sys_timerfd_gettime(const Arguments& a) {
     ipc::TimerSetting setting = TRY(ipc::get_timer(*file));
     TRY(mm::copy_value_to_user(a.a1, spec_of(setting)));
     return uint64_t(0);
+}
+
+namespace {
+
+Result make_signal_file(uint64_t fd, uint64_t mask_address, uint64_t mask_size, uint64_t flags) {
+    if (mask_size != sizeof(sched::SignalSet)) return lib::Error::invalid_argument;
+    if (flags & ~(flag_nonblock | flag_cloexec)) return lib::Error::invalid_argument;
+    sched::SignalSet mask;
+    TRY(mm::copy_value_from_user(mask, mask_address));
+    if (static_cast<int32_t>(fd) != -1) {
+        auto file = TRY(current_process().files.get(static_cast<int>(fd)));
+        TRY(ipc::set_signal_file_mask(*file, mask));
+        return static_cast<uint64_t>(static_cast<int32_t>(fd));
+    }
+    object::File* file = TRY(ipc::create_signal_file(mask, static_cast<int>(flags & flag_nonblock)));
+    return install_new_file(file, flags & flag_cloexec);
+}
+
+}  // namespace
+
+Result sys_signalfd(const Arguments& a) {
+    return make_signal_file(a.a0, a.a1, a.a2, 0);
+}
+
+Result sys_signalfd4(const Arguments& a) {
+    return make_signal_file(a.a0, a.a1, a.a2, a.a3);
 }
 
 }  // namespace linux

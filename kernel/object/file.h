@@ -40,7 +40,8 @@ struct FileStatus {
 // What a File is, for the calls that only work on one kind (epoll_ctl on an
 // epoll, accept on a socket, the native device calls on their capabilities)
 // and must say EINVAL, ENOTSOCK or EPERM to the rest.
-enum class FileKind : uint8_t { other, epoll, socket, event_counter, timer, pci_bus, pci_device, interrupt, dma_memory };
+enum class FileKind : uint8_t { other, epoll, socket, event_counter, timer, pci_bus, pci_device, interrupt, dma_memory,
+                                signal_file };
 
 // Physically contiguous RAM behind a file (DMA buffers), which mmap maps
 // shared. size 0: the file has none.

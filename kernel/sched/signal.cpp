@@ -89,11 +89,14 @@ void remove_pending_everywhere(Process& process, SignalSet set) {
     process.threads.for_each([&](Thread& thread) { remove_pending(thread.signals.pending, set); });
 }
 
+void (*pending_listener)() = nullptr;
+
 void add_pending(PendingSignals& pending, const SignalInfo& info) {
     // Standard signals coalesce: the first instance's details stand.
     if (pending.set & signal_bit(info.signo)) return;
     pending.set |= signal_bit(info.signo);
     pending.info[info.signo - 1] = info;
+    if (pending_listener != nullptr) pending_listener();
 }
 
 // Stop and continue take effect when sent (Linux's prepare_signal): a
@@ -226,6 +229,10 @@ void send_signal_to_process(Process& process, const SignalInfo& info) {
 void send_signal_to_thread(Thread& thread, const SignalInfo& info) {
     if (thread.process == nullptr) return;
     send(process_of(thread), &thread, info);
+}
+
+void set_pending_listener(void (*listener)()) {
+    pending_listener = listener;
 }
 
 void send_signal_to_current_thread(int signal) {

@@ -142,6 +142,11 @@ void send_signal_to_current_thread(int signal);
 // Memory code uses it for SIGBUS (bus_adrerr) past the end of a file.
 void send_fault_signal(int signal, int code, uint64_t address);
 
+// Called (under the signal lock, perhaps from an interrupt) whenever a
+// signal becomes pending anywhere: signalfd (ipc/signal_file.cpp) wakes
+// its readers and pollers with it. It must not block or take signal state.
+void set_pending_listener(void (*listener)());
+
 // Is a signal waiting that the current thread must act on (so a blocking
 // call ends early)?
 bool current_thread_has_pending_signal();

@@ -15,14 +15,12 @@ constexpr size_t stream_piece = 64 * 1024;
 
 lib::ErrorOr<Message*> make_message(const UserBuffers& data, size_t offset, size_t length, SendRequest& request,
                                     bool with_files, const UnixAddress& source) {
-    Message* message = lib::make<Message>();
-    if (message == nullptr) return lib::Error::no_memory;
+    // One allocation: the message with its bytes right behind it.
+    void* memory = lib::allocate(sizeof(Message) + length);
+    if (memory == nullptr) return lib::Error::no_memory;
+    Message* message = new (memory) Message();
+    message->data = reinterpret_cast<uint8_t*>(message + 1);
     if (length > 0) {
-        message->data = static_cast<uint8_t*>(lib::allocate(length));
-        if (message->data == nullptr) {
-            lib::destroy(message);
-            return lib::Error::no_memory;
-        }
         auto copied = data.copy_in(message->data, offset, length);
         if (copied.is_error()) {
             lib::destroy(message);
@@ -138,12 +136,27 @@ lib::ErrorOr<size_t> send_record(UnixSocket& socket, SendRequest& request) {
 }
 
 // Takes message's descriptors into result (new references when peeking).
+// A read takes the descriptors of one message at most.
 void take_files(Message& message, ReceiveResult& result, bool peek) {
-    for (size_t i = 0; i < message.file_count; ++i) {
-        if (peek) message.files[i]->reference();
-        result.files[result.file_count++] = message.files[i];
+    if (message.file_count == 0 || result.file_count != 0) return;
+    if (!peek) {
+        result.files = message.files;
+        result.file_count = message.file_count;
+        message.files = nullptr;
+        message.file_count = 0;
+        return;
     }
-    if (!peek) message.file_count = 0;
+    auto** copies = static_cast<object::File**>(lib::allocate(sizeof(object::File*) * message.file_count));
+    if (copies == nullptr) {
+        result.flags |= message_control_truncated;  // peeked without them
+        return;
+    }
+    for (size_t i = 0; i < message.file_count; ++i) {
+        copies[i] = message.files[i];
+        copies[i]->reference();
+    }
+    result.files = copies;
+    result.file_count = message.file_count;
 }
 
 void take_credentials(UnixSocket& socket, Message& message, ReceiveResult& result) {
@@ -318,15 +331,11 @@ lib::ErrorOr<size_t> UnixSocket::write(uint64_t user_address, size_t length) {
 lib::ErrorOr<size_t> UnixSocket::read(uint64_t user_address, size_t length) {
     UserBuffers::Segment segment{user_address, length};
     UserBuffers buffers{&segment, 1, length};
-    ReceiveResult* result = lib::make<ReceiveResult>();
-    if (result == nullptr) return lib::Error::no_memory;
-    auto status = receive_socket(*this, buffers, 0, *result);
-    size_t length_read = result->length;
-    // read(2) has nowhere to put descriptors: they are closed, as Linux does.
-    for (size_t i = 0; i < result->file_count; ++i) result->files[i]->release();
-    lib::destroy(result);
-    if (status.is_error()) return status.error();
-    return length_read;
+    // read(2) has nowhere to put descriptors: the result's destructor
+    // closes them, as Linux does.
+    ReceiveResult result;
+    TRY(receive_socket(*this, buffers, 0, result));
+    return result.length;
 }
 
 }  // namespace ipc

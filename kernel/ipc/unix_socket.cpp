@@ -33,7 +33,14 @@ void release_messages(MessageQueue& queue) {
 Message::~Message() {
     for (size_t i = 0; i < file_count; ++i) files[i]->release();
     if (files != nullptr) lib::deallocate(files);
-    if (data != nullptr) lib::deallocate(data);
+    // data lives in the message's own allocation.
+}
+
+ReceiveResult::~ReceiveResult() {
+    for (size_t i = 0; i < file_count; ++i) {
+        if (files[i] != nullptr) files[i]->release();
+    }
+    if (files != nullptr) lib::deallocate(files);
 }
 
 Credentials current_credentials() {

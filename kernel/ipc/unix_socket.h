@@ -78,12 +78,18 @@ struct SendRequest {
     int flags = 0;
 };
 
-// What a receive hands back besides the bytes. files holds references the
-// caller installs as descriptors (or releases).
+// What a receive hands back besides the bytes: the descriptors of one
+// message (references the caller installs, setting each installed entry
+// to null; the destructor releases the rest).
 struct ReceiveResult {
+    ReceiveResult() = default;
+    ReceiveResult(const ReceiveResult&) = delete;
+    ReceiveResult& operator=(const ReceiveResult&) = delete;
+    ~ReceiveResult();
+
     size_t length = 0;  // bytes copied, or the whole datagram with MSG_TRUNC
-    int flags = 0;      // MSG_TRUNC, MSG_CTRUNC (set by the caller)
-    object::File* files[max_files_per_message] = {};
+    int flags = 0;      // MSG_TRUNC, MSG_CTRUNC
+    object::File** files = nullptr;
     size_t file_count = 0;
     bool has_credentials = false;
     Credentials credentials;
@@ -108,7 +114,6 @@ lib::ErrorOr<object::File*> accept_socket(object::File& socket, UnixAddress* pee
 lib::Status connect_socket(object::File& socket, const UnixAddress& address);
 lib::Status shutdown_socket(object::File& socket, int how);
 lib::ErrorOr<size_t> send_socket(object::File& socket, SendRequest& request);
-// result must stay valid until the caller has installed its files.
 lib::Status receive_socket(object::File& socket, const UserBuffers& buffers, int flags, ReceiveResult& result);
 lib::ErrorOr<UnixAddress> socket_name(object::File& socket);
 lib::ErrorOr<UnixAddress> socket_peer_name(object::File& socket);

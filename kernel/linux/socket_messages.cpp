@@ -182,11 +182,8 @@ lib::ErrorOr<size_t> deliver_control(ipc::ReceiveResult& result, uint64_t contro
             break;
         }
     }
-    for (size_t i = installed; i < result.file_count; ++i) {
-        if (result.files[i] != nullptr) result.files[i]->release();
-    }
+    // The result releases the rest: closed, as Linux closes what did not fit.
     if (installed < result.file_count) result.flags |= ipc::message_control_truncated;
-    result.file_count = 0;
     if (installed == 0) return used;
     size_t length = control_header_size + installed * sizeof(int32_t);
     ControlHeader header{length, sol_socket, scm_rights};
@@ -200,8 +197,7 @@ struct Received {
     size_t control_used;
 };
 
-// Receives into data; the sender's address to name (when given), control
-// data to control. result is on the heap: it holds up to 253 descriptors.
+// Receives into data, control data to control.
 lib::ErrorOr<Received> receive(uint64_t fd, const ipc::UserBuffers& data, int flags, uint64_t control,
                                size_t control_capacity, ipc::ReceiveResult& result) {
     auto socket = TRY(current_process().files.get(static_cast<int>(fd)));
@@ -211,19 +207,6 @@ lib::ErrorOr<Received> receive(uint64_t fd, const ipc::UserBuffers& data, int fl
     size_t used = TRY(deliver_control(result, control, control_capacity, flags));
     return Received{result.length, result.flags, used};
 }
-
-// Releases what a failed delivery left in result.
-struct ResultHolder {
-    ResultHolder() : result(lib::make<ipc::ReceiveResult>()) {}
-    ~ResultHolder() {
-        if (result == nullptr) return;
-        for (size_t i = 0; i < result->file_count; ++i) {
-            if (result->files[i] != nullptr) result->files[i]->release();
-        }
-        lib::destroy(result);
-    }
-    ipc::ReceiveResult* result;
-};
 
 }  // namespace
 
@@ -245,12 +228,11 @@ Result sys_sendmsg(const Arguments& a) {
 Result sys_recvfrom(const Arguments& a) {
     Segments data;
     data.single(a.a1, a.a2);
-    ResultHolder holder;
-    if (holder.result == nullptr) return lib::Error::no_memory;
-    Received received = TRY(receive(a.a0, data.buffers(), static_cast<int>(a.a3), 0, 0, *holder.result));
+    ipc::ReceiveResult result;
+    Received received = TRY(receive(a.a0, data.buffers(), static_cast<int>(a.a3), 0, 0, result));
     if (a.a4 != 0 && a.a5 != 0) {
-        if (holder.result->source.length != 0) {
-            TRY(write_unix_address(holder.result->source, a.a4, a.a5));
+        if (result.source.length != 0) {
+            TRY(write_unix_address(result.source, a.a4, a.a5));
         } else {
             TRY(mm::copy_value_to_user(a.a5, uint32_t(0)));
         }
@@ -263,13 +245,12 @@ Result sys_recvmsg(const Arguments& a) {
     TRY(mm::copy_value_from_user(header, a.a1));
     Segments data;
     TRY(data.read(header.segments, header.segment_count));
-    ResultHolder holder;
-    if (holder.result == nullptr) return lib::Error::no_memory;
+    ipc::ReceiveResult result;
     Received received = TRY(receive(a.a0, data.buffers(), static_cast<int>(a.a2), header.control,
-                                    header.control_length, *holder.result));
+                                    header.control_length, result));
     uint32_t name_length = 0;
-    if (header.name != 0 && holder.result->source.length != 0) {
-        name_length = TRY(write_unix_address_bounded(holder.result->source, header.name, header.name_length));
+    if (header.name != 0 && result.source.length != 0) {
+        name_length = TRY(write_unix_address_bounded(result.source, header.name, header.name_length));
     }
     TRY(mm::copy_value_to_user(a.a1 + __builtin_offsetof(MessageHeader, name_length), name_length));
     TRY(mm::copy_value_to_user(a.a1 + __builtin_offsetof(MessageHeader, control_length),

@@ -134,7 +134,8 @@ Result sys_execve(const Arguments& a) {
     mm::AddressSpace* old = process.space;
     process.space = space;
     space->activate();
-    lib::destroy(old);
+    old->release();  // shared with a vfork parent (CLONE_VM) until now, perhaps
+    sched::release_vfork_parent(process);
     process.files.close_on_exec_all();
     record_executable(process, lib::StringView(path, path_length));
     record_command_line(process, strings.argv, strings.argc);

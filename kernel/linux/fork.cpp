@@ -82,16 +82,16 @@ Result create_thread(const Arguments& a, const CloneRequest& request) {
 Result fork_with(const Arguments& a, const CloneRequest& request) {
     TRY(check_flags(request.flags));
     if (request.flags & clone_thread) return create_thread(a, request);
-    // Sharing memory, cwd or handlers with another process (posix_spawn's
-    // CLONE_VM|CLONE_VFORK) needs shared objects we do not have yet: say so
-    // rather than half-do it.
-    if (request.flags & (clone_vm | clone_fs | clone_sighand)) return lib::Error::not_implemented;
+    // Sharing the cwd or the handlers with another process needs shared
+    // objects we do not have: say so rather than half-do it. CLONE_VM
+    // (posix_spawn's CLONE_VM|CLONE_VFORK) shares the address space.
+    if (request.flags & (clone_fs | clone_sighand)) return lib::Error::not_implemented;
     // Only SIGCHLD is ever sent (or none); other exit signals wait for signals.
     uint64_t exit_signal = request.flags & exit_signal_mask;
     if (exit_signal != 0 && exit_signal != sigchld) return lib::Error::invalid_argument;
 
     sched::Process& parent = current_process();
-    sched::Process* child = TRY(sched::fork_process(parent));
+    sched::Process* child = TRY(sched::fork_process(parent, (request.flags & clone_vm) != 0));
     if (request.flags & clone_files) child->files.share(parent.files);
     if (request.flags & clone_parent) child->parent_pid = parent.parent_pid;
     auto made = sched::fork_user_thread(child, a.frame);
@@ -101,10 +101,15 @@ Result fork_with(const Arguments& a, const CloneRequest& request) {
     }
     sched::inherit_thread_signals(*made.value(), current_thread());
     lib::copy_bytes(made.value()->name, current_thread().name, sizeof made.value()->name);
-    // vfork's parent waits for the child's exec or exit; with copy-on-write
-    // the child cannot disturb it, so vfork is fork here and both run.
+    // A vfork parent that shares its memory (CLONE_VM) waits for the
+    // child's exec or exit, as the child borrows it. Plain vfork copies
+    // (copy-on-write) so the child cannot disturb the parent: both run.
+    bool wait = (request.flags & (clone_vm | clone_vfork)) == (clone_vm | clone_vfork);
+    child->vfork_pending = wait;
+    int pid = child->pid;
     (void)start_thread(made.value(), *child->space, request);
-    return static_cast<uint64_t>(child->pid);
+    if (wait) sched::wait_for_vfork(pid);
+    return static_cast<uint64_t>(pid);
 }
 
 // Which children a wait names: > 0 that pid; -1 any; 0 the caller's

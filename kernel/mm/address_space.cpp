@@ -61,6 +61,10 @@ AddressSpace::~AddressSpace() {
     release_frame(pml4_);
 }
 
+void AddressSpace::release() {
+    if (--references_ == 0) lib::destroy(this);
+}
+
 void AddressSpace::activate() const {
     if (arch::read_cr3() != pml4_) arch::write_cr3(pml4_);
 }

@@ -53,6 +53,10 @@ enum class FaultResult {
 class AddressSpace {
 public:
     static lib::ErrorOr<AddressSpace*> create();
+    // Processes made with clone(CLONE_VM) (posix_spawn) share one space:
+    // it goes with its last holder.
+    void reference() { ++references_; }
+    void release();
     // Frees every user page (dropping copy-on-write references) and table.
     ~AddressSpace();
     AddressSpace(const AddressSpace&) = delete;
@@ -136,6 +140,7 @@ private:
     void apply_protection(uint64_t start, uint64_t end, uint32_t protection);
 
     uint64_t pml4_;
+    uint32_t references_ = 1;
     lib::Vector<Region> regions_;  // sorted by start, never overlapping
 };
 

@@ -37,8 +37,9 @@ void tear_down(Process* process) {
     process->files.release();
     fs::release_all_record_locks(process->pid);
     process->cwd.reset();
-    lib::destroy(process->space);
+    if (process->space != nullptr) process->space->release();
     process->space = nullptr;
+    release_vfork_parent(*process);
 }
 
 }  // namespace
@@ -50,6 +51,8 @@ lib::List<Process, &Process::all_node>& all_processes() {
 namespace {
 
 void reap(Process* process) {
+    // A vfork parent still waiting on this process must not wait on freed memory.
+    release_vfork_parent(*process);
     lib::List<Process, &Process::all_node>::remove(*process);
     lib::destroy(process);
 }
@@ -144,18 +147,23 @@ lib::ErrorOr<Process*> create_process(int parent_pid) {
     return process;
 }
 
-lib::ErrorOr<Process*> fork_process(Process& parent) {
+lib::ErrorOr<Process*> fork_process(Process& parent, bool share_space) {
     if (mm::free_frame_count() < fork_reserve_frames) return lib::Error::no_memory;
     Process* child = lib::make<Process>();
     if (child == nullptr) return lib::Error::no_memory;
-    auto space = parent.space->clone_copy_on_write();
-    if (space.is_error()) {
-        lib::destroy(child);
-        return space.error();
+    if (share_space) {
+        parent.space->reference();
+        child->space = parent.space;
+    } else {
+        auto space = parent.space->clone_copy_on_write();
+        if (space.is_error()) {
+            lib::destroy(child);
+            return space.error();
+        }
+        child->space = space.value();
     }
-    child->space = space.value();
     if (child->files.copy_from(parent.files).is_error()) {
-        lib::destroy(child->space);
+        child->space->release();
         lib::destroy(child);
         return lib::Error::no_memory;
     }
@@ -227,6 +235,24 @@ void end_other_threads(Process& process) {
 }
 
 }  // namespace
+
+void release_vfork_parent(Process& child) {
+    if (!child.vfork_pending) return;
+    child.vfork_pending = false;
+    (void)wake(child.vfork_done, 1 << 30);
+}
+
+void wait_for_vfork(int child_pid) {
+    // Only the child's exec or exit ends the wait (and a fatal signal or
+    // exit_group, which wakes it by force); ordinary signals wait for it.
+    for (;;) {
+        Process* child = find_process(child_pid);
+        if (child == nullptr || !child->vfork_pending) return;
+        block_uninterruptibly(child->vfork_done);
+        child = find_process(child_pid);
+        if (child != nullptr && child->vfork_pending && current_thread_must_exit()) return;
+    }
+}
 
 int allocate_id() {
     return next_pid++;

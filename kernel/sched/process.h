@@ -59,6 +59,10 @@ struct Process {
 
     lib::ListNode all_node;     // every process that has not been reaped
     lib::ListNode alarm_node;   // armed ITIMER_REAL timers (sched/signal.cpp)
+    // clone(CLONE_VFORK): the parent's thread waits on vfork_done until
+    // this child execs or exits (release_vfork_parent).
+    bool vfork_pending = false;
+    WaitQueue vfork_done;
     WaitQueue child_exits;      // this process's threads blocked in wait4/waitid
     WaitQueue stopped_threads;  // its threads while it is stopped (SIGSTOP)
 };
@@ -88,10 +92,15 @@ void set_thread_name_from_path(Thread& thread, const char* path);
 lib::ErrorOr<Process*> create_process(int parent_pid);
 // Every process not yet reaped (for procfs).
 lib::List<Process, &Process::all_node>& all_processes();
-// A child of parent for fork: a copy-on-write clone of its address space,
+// A child of parent for fork: a copy-on-write clone of its address space
+// (or, with share_space, the same space: clone(CLONE_VM)),
 // the same open files (shared, with their offsets), cwd, signal
 // dispositions and mask. It has no thread yet; on failure nothing leaks.
-lib::ErrorOr<Process*> fork_process(Process& parent);
+lib::ErrorOr<Process*> fork_process(Process& parent, bool share_space = false);
+// CLONE_VFORK: the caller waits until the child execs or exits; the child
+// (its execve or its end) lets it go.
+void wait_for_vfork(int child_pid);
+void release_vfork_parent(Process& child);
 // Undoes fork_process for a child that never ran (its thread could not be made).
 void discard_process(Process* process);
 // Ends the current process (all threads) with a wait status (see above):

@@ -4,6 +4,7 @@
 // process, and the flag combinations clone refuses.
 #include <pthread.h>
 #include <sched.h>
+#include <spawn.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -375,4 +376,35 @@ POSIX_TEST(thread, robust_mutex_of_a_dead_owner_is_eownerdead) {
     CHECK_EQ(pthread_mutex_consistent(mutex), 0);
     CHECK_EQ(pthread_mutex_unlock(mutex), 0);
     wait_status_of(child);
+}
+
+namespace {
+int shared_with_vfork_child = 0;
+int vfork_child(void*) {
+    usleep(20000);  // the parent must still be waiting
+    shared_with_vfork_child = 77;
+    _exit(3);
+}
+}  // namespace
+
+POSIX_TEST(clone, vm_vfork_shares_memory_and_the_parent_waits) {
+    std::vector<char> stack(64 * 1024);
+    int child = CHECK_OK(clone(vfork_child, stack.data() + stack.size(), CLONE_VM | CLONE_VFORK | SIGCHLD, nullptr));
+    CHECK_EQ(shared_with_vfork_child, 77);  // written before clone returned here
+    int status = wait_status_of(child);
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(WEXITSTATUS(status), 3);
+}
+
+POSIX_TEST(clone, posix_spawn_and_system_run_a_program) {
+    pid_t child = 0;
+    char* argv[] = {const_cast<char*>("sh"), const_cast<char*>("-c"), const_cast<char*>("exit 6"), nullptr};
+    CHECK_EQ(posix_spawn(&child, "/bin/sh", nullptr, nullptr, argv, environ), 0);
+    int status = wait_status_of(child);
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(WEXITSTATUS(status), 6);
+    CHECK_EQ(posix_spawn(&child, "/no/such/program", nullptr, nullptr, argv, environ), ENOENT);
+    status = system("exit 5");
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(WEXITSTATUS(status), 5);
 }

@@ -30,15 +30,6 @@ lib::ErrorOr<fs::VnodeReference> find_or_create(int64_t directory, const UserPat
         TRY(place.parent->create(place.name, fs::type_regular | apply_umask(mode & fs::permission_mask), 0)));
 }
 
-Result install(object::File* file, bool close_on_exec) {
-    auto descriptor = current_process().files.install(file, close_on_exec);
-    if (descriptor.is_error()) {
-        file->release();
-        return descriptor.error();
-    }
-    return static_cast<uint64_t>(descriptor.value());
-}
-
 Result open_at(int64_t directory, uint64_t path_address, uint64_t flags_argument, uint64_t mode) {
     int flags = static_cast<int>(flags_argument);
     if ((flags & fs::open_tmpfile) == fs::open_tmpfile) return lib::Error::not_supported;
@@ -61,7 +52,7 @@ Result open_at(int64_t directory, uint64_t path_address, uint64_t flags_argument
     int kept = flags & ~(fs::open_create | fs::open_exclusive | fs::open_no_tty | fs::open_truncate |
                          fs::open_close_on_exec);
     object::File* file = TRY(node->open(kept));
-    return install(file, flags & fs::open_close_on_exec);
+    return install_new_file(file, flags & fs::open_close_on_exec);
 }
 
 // memfds live in a tmpfs of their own that is mounted nowhere: each is
@@ -121,7 +112,7 @@ Result sys_memfd_create(const Arguments& a) {
     node->name = lib::move(display);
     if (a.a1 & mfd_allow_sealing) TRY(node->memory_object())->allow_sealing();
     object::File* file = TRY(node->open(fs::open_read_write | fs::open_large_file));
-    return install(file, a.a1 & mfd_cloexec);
+    return install_new_file(file, a.a1 & mfd_cloexec);
 }
 
 }  // namespace linux

@@ -177,27 +177,7 @@ Result sys_socketpair(const Arguments& a) {
     SocketKind kind = TRY(socket_kind(a.a0, a.a1, a.a2));
     object::File* pair[2];
     TRY(ipc::create_unix_socket_pair(kind.type, kind.flags, pair));
-    auto& files = current_process().files;
-    auto first = files.install(pair[0], kind.close_on_exec);
-    if (first.is_error()) {
-        pair[0]->release();
-        pair[1]->release();
-        return first.error();
-    }
-    auto second = files.install(pair[1], kind.close_on_exec);
-    if (second.is_error()) {
-        (void)files.close(first.value());
-        pair[1]->release();
-        return second.error();
-    }
-    int32_t fds[2] = {first.value(), second.value()};
-    auto copied = mm::copy_to_user(a.a3, fds, sizeof fds);
-    if (copied.is_error()) {
-        (void)files.close(fds[0]);
-        (void)files.close(fds[1]);
-        return copied.error();
-    }
-    return uint64_t(0);
+    return install_new_file_pair(pair[0], pair[1], kind.close_on_exec, a.a3);
 }
 
 Result sys_bind(const Arguments& a) {

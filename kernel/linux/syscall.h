@@ -37,6 +37,9 @@ sched::Thread& current_thread();
 // Installs a new file (taking over its one reference) at the lowest free
 // descriptor; on failure releases it. For the calls that create objects.
 Result install_new_file(object::File* file, bool close_on_exec);
+// Two new files (pipe, socketpair) at the lowest free descriptors, their
+// numbers written to user_fds as int[2]; on failure nothing stays open.
+Result install_new_file_pair(object::File* first, object::File* second, bool close_on_exec, uint64_t user_fds);
 
 // The Linux errno for an error (positive).
 int errno_for(lib::Error error);

@@ -26,6 +26,16 @@ uint64_t read_counter(int fd) {
     return value;
 }
 
+// A child that adds value to the counter after 50 ms, for a parent that waits.
+pid_t add_later(int fd, uint64_t value) {
+    pid_t child = fork();
+    if (child == 0) {
+        usleep(50000);
+        _exit(write(fd, &value, sizeof value) == 8 ? 0 : 1);
+    }
+    return child;
+}
+
 }  // namespace
 
 POSIX_TEST(eventfd, read_returns_the_initial_value_and_resets_it) {
@@ -104,12 +114,7 @@ POSIX_TEST(eventfd, poll_sees_readable_only_with_a_count) {
 
 POSIX_TEST(eventfd, blocked_reader_is_woken_by_a_write) {
     int fd = CHECK_OK(eventfd(0, 0));
-    pid_t child = CHECK_OK(fork());
-    if (child == 0) {
-        usleep(50000);
-        uint64_t seven = 7;
-        _exit(write(fd, &seven, sizeof seven) == 8 ? 0 : 1);
-    }
+    pid_t child = CHECK_OK(add_later(fd, 7));
     CHECK_EQ(read_counter(fd), 7u);
     int status;
     CHECK_OK(waitpid(child, &status, 0));
@@ -118,12 +123,7 @@ POSIX_TEST(eventfd, blocked_reader_is_woken_by_a_write) {
 
 POSIX_TEST(eventfd, poll_is_woken_by_a_write_from_another_process) {
     int fd = CHECK_OK(eventfd(0, 0));
-    pid_t child = CHECK_OK(fork());
-    if (child == 0) {
-        usleep(50000);
-        uint64_t one = 1;
-        _exit(write(fd, &one, sizeof one) == 8 ? 0 : 1);
-    }
+    pid_t child = CHECK_OK(add_later(fd, 1));
     pollfd entry = {fd, POLLIN, 0};
     CHECK_EQ(CHECK_OK(poll(&entry, 1, 5000)), 1);
     CHECK_EQ(entry.revents, POLLIN);

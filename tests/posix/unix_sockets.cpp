@@ -48,14 +48,26 @@ int listening(const char* tag, sockaddr_un* address, socklen_t* length, int type
     return fd;
 }
 
-int send_fds(int socket, const int* fds, int count, const char* byte = "x") {
-    char control[CMSG_SPACE(sizeof(int) * 8)] = {};
-    iovec vector = {const_cast<char*>(byte), 1};
+// A one-byte message with room for control data (up to eight descriptors);
+// control_length is what msg_controllen offers.
+struct OneByteMessage {
+    explicit OneByteMessage(size_t control_length, char content = 'x') : byte(content) {
+        message.msg_iov = &vector;
+        message.msg_iovlen = 1;
+        message.msg_control = control;
+        message.msg_controllen = control_length;
+    }
+    OneByteMessage(const OneByteMessage&) = delete;
+
+    char byte;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 8)] = {};
+    iovec vector = {&byte, 1};
     msghdr message{};
-    message.msg_iov = &vector;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = CMSG_SPACE(sizeof(int) * count);
+};
+
+int send_fds(int socket, const int* fds, int count, const char* byte = "x") {
+    OneByteMessage one(CMSG_SPACE(sizeof(int) * count), *byte);
+    msghdr& message = one.message;
     cmsghdr* header = CMSG_FIRSTHDR(&message);
     header->cmsg_level = SOL_SOCKET;
     header->cmsg_type = SCM_RIGHTS;
@@ -440,14 +452,9 @@ POSIX_TEST(unix, scm_rights_passes_a_working_descriptor) {
     CHECK_OK(pipe(pipe_fds));
     CHECK_EQ(CHECK_OK(send_fds(sv[0], &pipe_fds[1], 1)), 1);
     CHECK_OK(close(pipe_fds[1]));
-    char byte;
-    char control[CMSG_SPACE(sizeof(int))] = {};
-    iovec vector = {&byte, 1};
-    msghdr message{};
-    message.msg_iov = &vector;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof control;
+    OneByteMessage one(CMSG_SPACE(sizeof(int)));
+    msghdr& message = one.message;
+    char& byte = one.byte;
     CHECK_EQ(CHECK_OK(recvmsg(sv[1], &message, MSG_CMSG_CLOEXEC)), 1);
     CHECK_EQ(message.msg_flags & (MSG_TRUNC | MSG_CTRUNC), 0);
     cmsghdr* header = CMSG_FIRSTHDR(&message);
@@ -471,14 +478,8 @@ POSIX_TEST(unix, descriptors_that_do_not_fit_are_closed_with_ctrunc) {
     int two[2] = {pipe_fds[0], pipe_fds[0]};
     CHECK_OK(send_fds(sv[0], two, 2));
     CHECK_OK(close(pipe_fds[0]));
-    char byte;
-    char control[CMSG_SPACE(sizeof(int))] = {};
-    iovec vector = {&byte, 1};
-    msghdr message{};
-    message.msg_iov = &vector;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = CMSG_LEN(sizeof(int));  // room for one
+    OneByteMessage one(CMSG_LEN(sizeof(int)));  // room for one
+    msghdr& message = one.message;
     CHECK_EQ(CHECK_OK(recvmsg(sv[1], &message, 0)), 1);
     CHECK_EQ(message.msg_flags & MSG_CTRUNC, MSG_CTRUNC);
     int received;
@@ -509,20 +510,15 @@ POSIX_TEST(unix, scm_rights_errors) {
     CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
     int bad = 999;
     CHECK_ERRNO(send_fds(sv[0], &bad, 1), EBADF);
-    char control[CMSG_SPACE(sizeof(int))] = {};
-    iovec vector = {const_cast<char*>("x"), 1};
-    msghdr message{};
-    message.msg_iov = &vector;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof control;
+    OneByteMessage one(CMSG_SPACE(sizeof(int)));
+    msghdr& message = one.message;
     cmsghdr* header = CMSG_FIRSTHDR(&message);
     header->cmsg_level = SOL_SOCKET;
     header->cmsg_type = 77;
     header->cmsg_len = CMSG_LEN(sizeof(int));
     CHECK_ERRNO(sendmsg(sv[0], &message, 0), EINVAL);
     header->cmsg_type = SCM_RIGHTS;
-    header->cmsg_len = sizeof control + 64;
+    header->cmsg_len = CMSG_SPACE(sizeof(int)) + 64;
     CHECK_ERRNO(sendmsg(sv[0], &message, 0), EINVAL);
     CHECK_ERRNO(sendmsg(sv[0], bad_address<msghdr>(), 0), EFAULT);
 }
@@ -546,14 +542,8 @@ POSIX_TEST(unix, credentials_with_so_passcred) {
     int on = 1;
     CHECK_OK(setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof on));
     CHECK_OK(send(sv[0], "c", 1, 0));
-    char byte;
-    char control[CMSG_SPACE(sizeof(ucred))] = {};
-    iovec vector = {&byte, 1};
-    msghdr message{};
-    message.msg_iov = &vector;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof control;
+    OneByteMessage one(CMSG_SPACE(sizeof(ucred)));
+    msghdr& message = one.message;
     CHECK_EQ(CHECK_OK(recvmsg(sv[1], &message, 0)), 1);
     cmsghdr* header = CMSG_FIRSTHDR(&message);
     CHECK(header != nullptr);

@@ -25,7 +25,9 @@ Result sys_mremap(const Arguments& a) {
     if (old % mm::page_size != 0) return lib::Error::invalid_argument;
     uint64_t new_size = TRY(page_length(a.a2));
     // old_size 0 duplicates a shared mapping on Linux; not supported here.
-    uint64_t old_size = TRY(page_length(a.a1));
+    // One too large for the address space is EFAULT below, as on Linux.
+    uint64_t old_size = lib::align_up(a.a1, mm::page_size);
+    if (old_size == 0) return lib::Error::invalid_argument;
     if (!mm::is_user_range(old, old_size)) return lib::Error::bad_address;
     const mm::Region* region = space().find_region(old);
     if (region == nullptr || old + old_size > region->end) return lib::Error::bad_address;
@@ -84,8 +86,8 @@ Result sys_msync(const Arguments& a) {
     if (a.a2 & ~(async | invalidate | sync)) return lib::Error::invalid_argument;
     if ((a.a2 & async) && (a.a2 & sync)) return lib::Error::invalid_argument;
     if (a.a0 % mm::page_size != 0) return lib::Error::invalid_argument;
+    // As Linux: a length that rounds up past 2^64 wraps to 0, which is nothing to do.
     uint64_t length = lib::align_up(a.a1, mm::page_size);
-    if (a.a1 != 0 && length == 0) return lib::Error::no_memory;
     if (length == 0) return uint64_t(0);
     if (!mm::is_user_range(a.a0, length) || !space().range_is_mapped(a.a0, a.a0 + length)) {
         return lib::Error::no_memory;

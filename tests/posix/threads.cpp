@@ -6,7 +6,11 @@
 #include <sched.h>
 #include <spawn.h>
 #include <signal.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -407,4 +411,37 @@ POSIX_TEST(clone, posix_spawn_and_system_run_a_program) {
     status = system("exit 5");
     CHECK(WIFEXITED(status));
     CHECK_EQ(WEXITSTATUS(status), 5);
+}
+
+POSIX_TEST(thread, exit_group_ends_threads_blocked_in_any_call) {
+    pid_t child = CHECK_OK(fork());
+    if (child == 0) {
+        int fds[2];
+        (void)!pipe(fds);
+        int sockets[2];
+        socketpair(AF_UNIX, SOCK_STREAM, 0, sockets);
+        int epoll = epoll_create1(0);
+        epoll_event event{EPOLLIN, {}};
+        epoll_ctl(epoll, EPOLL_CTL_ADD, fds[0], &event);
+        pid_t sleeper = fork();
+        if (sleeper == 0) {
+            pause();
+            _exit(0);
+        }
+        static std::atomic<uint32_t> word{0};
+        std::vector<std::thread> blocked;
+        blocked.emplace_back([&] { char byte; (void)!read(fds[0], &byte, 1); });
+        blocked.emplace_back([&] { char byte; (void)!read(sockets[0], &byte, 1); });
+        blocked.emplace_back([&] { pollfd one{fds[0], POLLIN, 0}; poll(&one, 1, -1); });
+        blocked.emplace_back([&] { epoll_event out; epoll_wait(epoll, &out, 1, -1); });
+        blocked.emplace_back([] { sleep(100); });
+        blocked.emplace_back([] { syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 0, nullptr); });
+        blocked.emplace_back([&] { waitpid(sleeper, nullptr, 0); });
+        usleep(50000);
+        kill(sleeper, SIGKILL);  // not reaped: the waiting thread may or may not see it first
+        _exit(9);  // exit_group, every thread still blocked or just woken
+    }
+    int status = wait_status_of(child);
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(WEXITSTATUS(status), 9);
 }

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <sched.h>
 #include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -351,6 +352,29 @@ void memory_cases(Cases& cases) {
             std::string("brk(") + name + ")", "the current break, unchanged", [&] { return sys(SYS_brk, address); },
             [&](long r) { return r == current; });
     }
+    cases.expect_error("mremap(kernel address)", {EFAULT, EINVAL},
+                       [&] { return sys(SYS_mremap, kernel, page, 2 * page, MREMAP_MAYMOVE, 0); });
+    cases.expect_error("mremap(unmapped)", {EFAULT},
+                       [&] { return sys(SYS_mremap, valid_page + page, page, 2 * page, MREMAP_MAYMOVE, 0); });
+    cases.expect_error("mremap(new length 2^62)", {ENOMEM, EINVAL},
+                       [&] { return sys(SYS_mremap, valid_page, page, huge_length, MREMAP_MAYMOVE, 0); });
+    cases.expect_error("mremap(old length 2^62)", {EFAULT, EINVAL},
+                       [&] { return sys(SYS_mremap, valid_page, huge_length, page, MREMAP_MAYMOVE, 0); });
+    cases.expect_error("mremap(MREMAP_FIXED to a kernel address)", {EINVAL}, [&] {
+        return sys(SYS_mremap, valid_page, page, page, MREMAP_MAYMOVE | MREMAP_FIXED, kernel);
+    });
+    cases.expect_error("mremap(flags 0xF0)", {EINVAL},
+                       [&] { return sys(SYS_mremap, valid_page, page, page, 0xF0, 0); });
+    cases.expect_error("madvise(kernel address, MADV_DONTNEED)", {EINVAL, ENOMEM},
+                       [&] { return sys(SYS_madvise, kernel, page, MADV_DONTNEED); });
+    cases.expect_error("madvise(length 2^62)", {EINVAL, ENOMEM},
+                       [&] { return sys(SYS_madvise, valid_page, huge_length, MADV_DONTNEED); });
+    cases.expect_error("madvise(advice 12345)", {EINVAL}, [&] { return sys(SYS_madvise, valid_page, page, 12345); });
+    cases.expect_error("msync(kernel address)", {ENOMEM}, [&] { return sys(SYS_msync, kernel, page, MS_SYNC); });
+    cases.expect_result(
+        "msync(length SIZE_MAX)", "0 (the length wraps to 0 when rounded, as on Linux)",
+        [&] { return sys(SYS_msync, valid_page, SIZE_MAX, MS_SYNC); }, [](long r) { return r == 0; });
+    cases.expect_error("msync(length 2^62)", {ENOMEM}, [&] { return sys(SYS_msync, valid_page, huge_length, MS_SYNC); });
     cases.expect_error("arch_prctl(ARCH_SET_FS, kernel address)", {EPERM},
                        [&] { return sys(SYS_arch_prctl, ARCH_SET_FS, kernel); });
     cases.expect_error("arch_prctl(ARCH_SET_GS, non-canonical)", {EPERM},
@@ -375,6 +399,19 @@ void thread_and_process_cases(Cases& cases) {
     cases.expect_error("futex(FUTEX_WAIT, timeout tv_nsec 1e9)", {EINVAL},
                        [&] { return sys(SYS_futex, ptr(&word), FUTEX_WAIT_PRIVATE, 1, ptr(&bad_timeout)); });
     cases.expect_error("futex(op 99)", {ENOSYS}, [&] { return sys(SYS_futex, ptr(&word), 99, 1, 0); });
+    cases.expect_error("futex(FUTEX_CMP_REQUEUE, second word kernel address)", {EFAULT},
+                       [&] { return sys(SYS_futex, ptr(&word), FUTEX_CMP_REQUEUE, 1, 1, kernel, 1); });
+    cases.expect_error("futex(FUTEX_WAKE_OP, second word kernel address)", {EFAULT},
+                       [&] { return sys(SYS_futex, ptr(&word), FUTEX_WAKE_OP, 1, 1, kernel, 0); });
+    cases.expect_error("futex(FUTEX_REQUEUE, counts -1)", {EINVAL}, [&] {
+        return sys(SYS_futex, ptr(&word), FUTEX_REQUEUE, static_cast<std::uintptr_t>(-1), 1, ptr(&word), 0);
+    });
+    cases.expect_error("futex(FUTEX_WAIT_BITSET, bitset 0)", {EINVAL},
+                       [&] { return sys(SYS_futex, ptr(&word), FUTEX_WAIT_BITSET, 1, 0, 0, 0); });
+    cases.expect_error("clone(CLONE_THREAD without CLONE_SIGHAND)", {EINVAL},
+                       [&] { return sys(SYS_clone, CLONE_THREAD | CLONE_VM, 0, 0, 0, 0); });
+    cases.expect_error("clone(CLONE_SIGHAND without CLONE_VM)", {EINVAL},
+                       [&] { return sys(SYS_clone, CLONE_SIGHAND, 0, 0, 0, 0); });
     cases.expect_error("set_robust_list(len 0)", {EINVAL}, [&] { return sys(SYS_set_robust_list, kernel, 0); });
     cases.expect_error("set_robust_list(len 1000)", {EINVAL}, [&] { return sys(SYS_set_robust_list, kernel, 1000); });
     // glibc registered rseq already (or the kernel lacks it: ENOSYS is fine).

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Writes the base image's manifest (docs/formats/ramdisk.md): busybox, one
-# symlink per applet (busybox runs the applet named by argv[0]), /etc.
+# symlink per applet (busybox runs the applet named by argv[0]), /etc,
+# /tmp and /root.
 # usage: make_manifest.sh BUSYBOX SOURCE_DIR > manifest
 set -eu
 busybox=$1
@@ -10,6 +11,9 @@ echo "file /bin/busybox $busybox 0755"
     [ "$applet" = busybox ] || echo "symlink /bin/$applet busybox"
 done
 echo "symlink /sbin/init ../bin/sh"
+# A writable root (tmpfs): /tmp for scratch files, /root as root's home.
+echo "dir /tmp 1777"
+echo "dir /root 0700"
 echo "file /etc/rc $source_dir/rc 0644"
 echo "file /etc/motd $source_dir/motd 0644"
 echo 'text /etc/passwd root:x:0:0:root:/root:/bin/sh\n'

@@ -1,6 +1,10 @@
 // read, write and their vector and positioned forms, lseek, sendfile, ioctl.
+#include "fs/vfs/open_file.h"
+#include "fs/vfs/vnode.h"
+#include "lib/allocator.h"
 #include "linux/syscall.h"
 #include "mm/layout.h"
+#include "mm/memory_object.h"
 #include "mm/user_copy.h"
 #include "sched/process.h"
 
@@ -119,6 +123,60 @@ Result sys_lseek(const Arguments& a) {
 Result sys_ioctl(const Arguments& a) {
     auto file = TRY(file_for(a.a0));
     return TRY(file->control(a.a1 & 0xFFFFFFFF, a.a2));
+}
+
+// sendfile: from a file with pages (a tmpfs file, a memfd) to a file with
+// pages, through a kernel page. FIXME: other destinations (pipes, sockets,
+// terminals) answer EINVAL, which makes busybox, glibc and coreutils fall
+// back to read and write.
+Result sys_sendfile(const Arguments& a) {
+    sched::Process& process = current_process();
+    auto out = TRY(process.files.get(static_cast<int>(a.a0)));
+    auto in = TRY(process.files.get(static_cast<int>(a.a1)));
+    if (!fs::can_read(in->status_flags) || !fs::can_write(out->status_flags)) return lib::Error::bad_descriptor;
+    if (out->status_flags & fs::open_append) return lib::Error::invalid_argument;
+    auto source = in->memory_object();
+    auto destination = out->memory_object();
+    if (source.is_error() || destination.is_error()) return lib::Error::invalid_argument;
+    uint64_t offset;
+    if (a.a2 != 0) {
+        int64_t given;
+        TRY(mm::copy_value_from_user(given, a.a2));
+        if (given < 0) return lib::Error::invalid_argument;
+        offset = static_cast<uint64_t>(given);
+    } else {
+        offset = TRY(in->seek(0, 1));
+    }
+    uint64_t out_offset = TRY(out->seek(0, 1));
+    uint64_t count = lib::min(a.a3, max_io_length);
+    auto* page = static_cast<uint8_t*>(lib::allocate(mm::page_size));
+    if (page == nullptr) return lib::Error::no_memory;
+    uint64_t done = 0;
+    lib::Error failure = lib::Error::none;
+    while (done < count) {
+        auto read = source.value()->read(offset + done, page, lib::min<uint64_t>(mm::page_size, count - done));
+        if (read.is_error() || read.value() == 0) {
+            if (read.is_error()) failure = read.error();
+            break;
+        }
+        auto written = destination.value()->write(out_offset + done, page, read.value());
+        if (written.is_error()) {
+            failure = written.error();
+            break;
+        }
+        done += written.value();
+    }
+    lib::deallocate(page);
+    if (done == 0 && failure != lib::Error::none) return failure;
+    if (done > 0 && out->vnode() != nullptr) out->vnode()->touch_modified();
+    (void)out->seek(static_cast<int64_t>(out_offset + done), 0);
+    if (a.a2 != 0) {
+        int64_t moved = static_cast<int64_t>(offset + done);
+        TRY(mm::copy_value_to_user(a.a2, moved));
+    } else {
+        (void)in->seek(static_cast<int64_t>(offset + done), 0);
+    }
+    return done;
 }
 
 }  // namespace linux

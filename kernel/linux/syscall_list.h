@@ -44,6 +44,7 @@
     X(37, alarm)               \
     X(38, setitimer)           \
     X(39, getpid)              \
+    X(40, sendfile)            \
     X(41, socket)              \
     X(42, connect)             \
     X(43, accept)              \

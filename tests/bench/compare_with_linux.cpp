@@ -209,7 +209,7 @@ void usage(std::FILE* out) {
         "usage: tessera-bench-vs-linux --programs DIR --tessera-kernel FILE [options]\n"
         "  --linux-kernel FILE   Linux bzImage (default: the newest /boot/vmlinuz-*)\n"
         "  --runs N              boots per kernel and benchmark (default 5)\n"
-        "  --only NAME           one benchmark: null_syscall, anon_page_fault, exec, ipc, hello_as_init\n"
+        "  --only NAME           one benchmark: null_syscall, anon_page_fault, exec, ipc, tmpfs_file, hello_as_init\n"
         "  --timeout SECONDS     per boot (default 120)\n"
         "  --accel kvm|tcg|auto  accelerator for both kernels (default auto: KVM when usable and\n"
         "                        Linux boots under it, TCG otherwise)\n"
@@ -284,6 +284,7 @@ int main(int argc, char** argv) {
         {"anon_page_fault", "bench-page-fault", {"anon_page_fault"}, ""},
         {"exec", "bench-exec", {"exec_to_exit", "busybox_true", "exec_chain"}, ""},
         {"ipc", "bench-ipc", {"pipe_pingpong", "unix_pingpong", "epoll_wakeup"}, ""},
+        {"tmpfs_file", "bench-tmpfs-file", {"tmpfs_file"}, ""},
         {"hello_as_init", "hello", {"hello_as_init"}, "hello from a static program"},
     };
 
@@ -292,7 +293,8 @@ int main(int argc, char** argv) {
     fs::path ramdisk_path = settings.work_directory / "bench-ramdisk.cpio";
     try {
         tessera::image::Ramdisk ramdisk;
-        for (const char* program : {"bench-null-syscall", "bench-page-fault", "bench-exec", "bench-ipc", "hello"}) {
+        for (const char* program :
+             {"bench-null-syscall", "bench-page-fault", "bench-exec", "bench-ipc", "bench-tmpfs-file", "hello"}) {
             ramdisk.add_file(std::string("/bench/") + program, settings.programs / program);
         }
         ramdisk.add_file("/bench/busybox", TESSERA_BUSYBOX);  // bench-exec's busybox_true

@@ -1,6 +1,7 @@
 // Advisory locks: fcntl record locks (F_GETLK, F_SETLK, F_SETLKW), released
 // on close of any descriptor of the file and at exit; flock.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -172,4 +173,29 @@ POSIX_TEST(flock, released_when_the_last_descriptor_closes) {
         return flock(child, LOCK_EX | LOCK_NB) == 0 ? 0 : 1;
     });
     CHECK_EQ(status, 0);
+}
+
+POSIX_TEST(record_lock, setlkw_is_interrupted_by_a_signal) {
+    int ready[2];
+    CHECK_OK(pipe(ready));
+    pid_t holder = fork();
+    if (holder == 0) {
+        int fd = open_file();
+        struct flock l = range(F_WRLCK, 0, 0);
+        fcntl(fd, F_SETLK, &l);
+        (void)!write(ready[1], "x", 1);
+        pause();
+        _exit(0);
+    }
+    char byte;
+    CHECK_EQ(read(ready[0], &byte, 1), 1);
+    struct sigaction action = {};
+    action.sa_handler = [](int) {};
+    CHECK_OK(sigaction(SIGALRM, &action, nullptr));  // no SA_RESTART
+    alarm(1);
+    int fd = CHECK_OK(open_file());
+    struct flock want = range(F_WRLCK, 0, 0);
+    CHECK_ERRNO(fcntl(fd, F_SETLKW, &want), EINTR);
+    kill(holder, SIGKILL);
+    waitpid(holder, nullptr, 0);
 }

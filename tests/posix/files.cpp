@@ -3,6 +3,7 @@
 // (chmod, chown, utimensat), access, umask, fsync, statfs.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sendfile.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -404,4 +405,22 @@ POSIX_TEST(fcntl, flags_get_and_set) {
     CHECK_ERRNO(fcntl(fd, F_DUPFD, -1), EINVAL);
     CHECK_ERRNO(fcntl(fd, 12345), EINVAL);
     CHECK_ERRNO(fcntl(999, F_GETFD), EBADF);
+}
+
+POSIX_TEST(sendfile, between_files_with_and_without_an_offset) {
+    CHECK_OK(close(CHECK_OK(make_file("in", "0123456789"))));
+    int in = CHECK_OK(open("in", O_RDONLY));
+    int out = CHECK_OK(open("out", O_CREAT | O_WRONLY | O_TRUNC, 0600));
+    off_t offset = 2;
+    CHECK_EQ(sendfile(out, in, &offset, 5), 5);
+    CHECK_EQ(offset, 7);
+    CHECK_EQ(lseek(in, 0, SEEK_CUR), 0);  // with an offset pointer the file's stays
+    CHECK_EQ(sendfile(out, in, nullptr, 100), 10);
+    CHECK_EQ(lseek(in, 0, SEEK_CUR), 10);
+    CHECK_EQ(sendfile(out, in, nullptr, 100), 0);  // at the end
+    CHECK_STREQ(read_all("out").c_str(), "234560123456789");
+    CHECK_ERRNO(sendfile(out, 999, nullptr, 1), EBADF);
+    CHECK_ERRNO(sendfile(in, in, nullptr, 1), EBADF);  // in is not open for writing
+    off_t negative = -1;
+    CHECK_ERRNO(sendfile(out, in, &negative, 1), EINVAL);
 }

@@ -103,6 +103,7 @@ lib::Status set_record_lock(Vnode& vnode, const RecordLock& wanted, bool wait) {
             if (blocker == 0) break;
             if (!wait) return lib::Error::try_again;
             if (would_deadlock(wanted.owner, blocker)) return lib::Error::deadlock;
+            if (sched::current_thread_must_exit()) return lib::Error::interrupted;
             TRY(waiting.try_append(Waiting{wanted.owner, &vnode, wanted}));
             (void)sched::block_on(lock_waiters, 0);
             for (size_t i = 0; i < waiting.size(); ++i) {
@@ -111,8 +112,6 @@ lib::Status set_record_lock(Vnode& vnode, const RecordLock& wanted, bool wait) {
                     break;
                 }
             }
-            // FIXME: end the wait with EINTR when a signal is pending (the
-            // signals helper's check goes here).
         }
     }
     // Make room first so that the change below cannot half-fail.
@@ -161,6 +160,7 @@ lib::Status set_flock(Vnode& vnode, const void* description, LockKind kind, bool
         }
         if (!blocked) break;
         if (!wait) return lib::Error::try_again;
+        if (sched::current_thread_must_exit()) return lib::Error::interrupted;
         (void)sched::block_on(lock_waiters, 0);
     }
     return flocks.try_append(Flock{&vnode, description, kind});

@@ -5,7 +5,7 @@
 //
 // One CPU and a kernel that is not preempted: the tables need no lock.
 // Waiters (F_SETLKW, flock without LOCK_NB) sleep on one queue and retry
-// after any unlock.
+// after any unlock; a signal ends the wait (interrupted: EINTR).
 #pragma once
 #include <stdint.h>
 

@@ -184,7 +184,8 @@
     X(319, memfd_create)       \
     X(332, statx)              \
     X(435, clone3)             \
-    X(439, faccessat2)
+    X(439, faccessat2)         \
+    X(441, epoll_pwait2)
 
 namespace linux {
 

@@ -6,6 +6,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -225,4 +226,18 @@ POSIX_TEST(epoll, pwait_accepts_a_mask) {
     sigemptyset(&mask);
     epoll_event events[1];
     CHECK_EQ(CHECK_OK(epoll_pwait(ep, events, 1, 0, &mask)), 1);
+}
+
+POSIX_TEST(epoll, pwait2_takes_a_timespec) {
+    int ep = CHECK_OK(epoll_create1(0));
+    epoll_event events[1];
+    timespec timeout = {0, 20000000};
+    long long start = now_ms();
+    CHECK_EQ(CHECK_OK(static_cast<int>(syscall(SYS_epoll_pwait2, ep, events, 1, &timeout, nullptr, 8))), 0);
+    CHECK(now_ms() - start >= 19);
+    int fd = CHECK_OK(eventfd(1, 0));
+    CHECK_OK(add(ep, fd, EPOLLIN, 4));
+    CHECK_EQ(CHECK_OK(static_cast<int>(syscall(SYS_epoll_pwait2, ep, events, 1, nullptr, nullptr, 8))), 1);
+    timespec bad = {0, 1000000000};
+    CHECK_ERRNO(static_cast<int>(syscall(SYS_epoll_pwait2, ep, events, 1, &bad, nullptr, 8)), EINVAL);
 }

@@ -37,7 +37,10 @@ lib::ErrorOr<Message*> make_message(const UserBuffers& data, size_t offset, size
             return lib::Error::no_memory;
         }
         // The message owns the references from here on.
-        for (size_t i = 0; i < request.file_count; ++i) message->files[i] = request.files[i];
+        for (size_t i = 0; i < request.file_count; ++i) {
+            message->files[i] = request.files[i];
+            note_in_flight(*message->files[i], +1);
+        }
         message->file_count = request.file_count;
         request.file_count = 0;
     }
@@ -140,6 +143,7 @@ lib::ErrorOr<size_t> send_record(UnixSocket& socket, SendRequest& request) {
 void take_files(Message& message, ReceiveResult& result, bool peek) {
     if (message.file_count == 0 || result.file_count != 0) return;
     if (!peek) {
+        for (size_t i = 0; i < message.file_count; ++i) note_in_flight(*message.files[i], -1);
         result.files = message.files;
         result.file_count = message.file_count;
         message.files = nullptr;

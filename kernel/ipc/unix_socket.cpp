@@ -31,7 +31,10 @@ void release_messages(MessageQueue& queue) {
 }  // namespace
 
 Message::~Message() {
-    for (size_t i = 0; i < file_count; ++i) files[i]->release();
+    for (size_t i = 0; i < file_count; ++i) {
+        note_in_flight(*files[i], -1);
+        files[i]->release();
+    }
     if (files != nullptr) lib::deallocate(files);
     // data lives in the message's own allocation.
 }
@@ -89,6 +92,7 @@ void UnixSocket::queue_shrank() {
 
 UnixSocket::~UnixSocket() {
     lib::List<UnixSocket, &UnixSocket::registry_node>::remove(*this);
+    lib::List<UnixSocket, &UnixSocket::all_node>::remove(*this);
     if (bound_node != nullptr) {
         if (bound_node->socket == this) bound_node->socket = nullptr;
         bound_node->release();
@@ -171,6 +175,7 @@ lib::ErrorOr<object::File*> create_unix_socket(SocketType type, int status_flags
     if (socket == nullptr) return lib::Error::no_memory;
     socket->kind = object::FileKind::socket;
     socket->status_flags = status_flags | 2;  // O_RDWR
+    track_socket(*socket);
     return static_cast<object::File*>(socket);
 }
 
@@ -272,6 +277,7 @@ lib::Status connect_stream(UnixSocket& socket, const UnixAddress& address) {
             if (embryo == nullptr) return lib::Error::no_memory;
             embryo->kind = object::FileKind::socket;
             embryo->status_flags = 2;
+            track_socket(*embryo);
             embryo->state = socket.state = UnixSocket::State::connected;
             embryo->set_peer(&socket);
             socket.set_peer(embryo);

@@ -31,6 +31,7 @@ public:
 
     UnixSocket(SocketType type, const Credentials& creator) : type(type), own_credentials(creator) {}
     ~UnixSocket() override;
+    void references_dropped(uint32_t remaining) override;
 
     uint32_t ready_events() override;
     lib::ErrorOr<object::FileStatus> status() override;
@@ -79,10 +80,24 @@ public:
     lib::List<UnixSocket, &UnixSocket::pending_node> pending;
     UnixSocket* listener = nullptr;  // while pending
 
+    // Descriptor passing: references to this socket held by queued
+    // messages, and the garbage collector's marks (unix_garbage.cpp).
+    uint32_t in_flight = 0;
+    lib::ListNode all_node;  // in every socket's list
+    uint32_t gc_outside = 0;
+    bool gc_candidate = false;
+    bool gc_live = false;
+
     sched::WaitQueue readers;      // wait for messages (or connections to accept)
     sched::WaitQueue writers;      // wait for room in this socket's queue
     sched::WaitQueue connecters;   // wait for room in this listener's backlog
 };
+
+// A queued message took (+1) or gave up (-1) a reference to file.
+void note_in_flight(object::File& file, int change);
+// Frees cycles of sockets reachable only through each other's queues.
+void collect_garbage();
+void track_socket(UnixSocket& socket);
 
 // The socket behind file, or not_socket.
 lib::ErrorOr<UnixSocket*> as_socket(object::File& file);

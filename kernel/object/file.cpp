@@ -31,7 +31,12 @@ uint32_t File::ready_events() {
 }
 
 void File::release() {
-    if (__atomic_sub_fetch(&references_, 1, __ATOMIC_ACQ_REL) == 0) lib::destroy(this);
+    uint32_t remaining = __atomic_sub_fetch(&references_, 1, __ATOMIC_ACQ_REL);
+    if (remaining == 0) {
+        lib::destroy(this);
+    } else {
+        references_dropped(remaining);
+    }
 }
 
 }  // namespace object

@@ -86,6 +86,10 @@ public:
     void reference() { __atomic_add_fetch(&references_, 1, __ATOMIC_RELAXED); }
     // Destroys the file with its last reference.
     void release();
+    uint32_t reference_count() const { return __atomic_load_n(&references_, __ATOMIC_RELAXED); }
+    // After a release that left references: Unix sockets look for cycles of
+    // sockets that only messages in each other's queues still hold.
+    virtual void references_dropped(uint32_t remaining) { (void)remaining; }
 
     int status_flags = 0;  // O_APPEND, O_NONBLOCK...: what fcntl(F_GETFL) shows
     // Who waits for this file's readiness (poll, select, epoll items).

@@ -691,3 +691,65 @@ POSIX_TEST(unix, epipe_raises_sigpipe_unless_msg_nosignal) {
     CHECK_ERRNO(send(sv[0], "x", 1, 0), EPIPE);
     CHECK_EQ(sigpipes, 2);
 }
+
+namespace {
+
+// Whether writing to pipe_writer fails with EPIPE within about a second:
+// Linux collects socket cycles asynchronously after the close.
+bool reader_goes_away(int pipe_writer) {
+    signal(SIGPIPE, SIG_IGN);
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        if (write(pipe_writer, "x", 1) < 0 && errno == EPIPE) return true;
+        usleep(10000);
+    }
+    return false;
+}
+
+}  // namespace
+
+POSIX_TEST(unix, a_socket_sent_through_itself_is_collected_after_close) {
+    int sv[2];
+    CHECK_OK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+    int pipe_fds[2];
+    CHECK_OK(pipe2(pipe_fds, O_NONBLOCK));
+    // sv[1]'s queue holds sv[1] itself and the pipe's read end.
+    int both[2] = {sv[1], pipe_fds[0]};
+    CHECK_OK(send_fds(sv[0], both, 2));
+    CHECK_OK(close(pipe_fds[0]));
+    CHECK_OK(close(sv[0]));
+    CHECK_EQ(CHECK_OK(write(pipe_fds[1], "x", 1)), 1);  // still held in flight
+    CHECK_OK(close(sv[1]));
+    CHECK(reader_goes_away(pipe_fds[1]));
+}
+
+POSIX_TEST(unix, sockets_sent_through_each_other_are_collected_after_close) {
+    int a[2], b[2];
+    CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, a));
+    CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, b));
+    int pipe_fds[2];
+    CHECK_OK(pipe2(pipe_fds, O_NONBLOCK));
+    int first[2] = {b[1], pipe_fds[0]};
+    CHECK_OK(send_fds(a[0], first, 2));  // a[1]'s queue holds b[1]
+    CHECK_OK(send_fds(b[0], &a[1], 1));  // b[1]'s queue holds a[1]
+    CHECK_OK(close(pipe_fds[0]));
+    for (int fd : {a[0], b[0], b[1]}) CHECK_OK(close(fd));
+    CHECK_EQ(CHECK_OK(write(pipe_fds[1], "x", 1)), 1);  // a[1] is still open
+    CHECK_OK(close(a[1]));
+    CHECK(reader_goes_away(pipe_fds[1]));
+}
+
+POSIX_TEST(unix, a_socket_in_flight_to_an_open_socket_is_kept) {
+    int sv[2], carrier[2];
+    CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+    CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, carrier));
+    CHECK_OK(send_fds(carrier[0], &sv[1], 1));
+    CHECK_OK(close(sv[1]));
+    OneByteMessage one(CMSG_SPACE(sizeof(int)));
+    CHECK_EQ(CHECK_OK(recvmsg(carrier[1], &one.message, 0)), 1);
+    int received;
+    std::memcpy(&received, CMSG_DATA(CMSG_FIRSTHDR(&one.message)), sizeof received);
+    CHECK_EQ(CHECK_OK(write(sv[0], "k", 1)), 1);
+    char byte;
+    CHECK_EQ(CHECK_OK(read(received, &byte, 1)), 1);
+    CHECK_EQ(byte, 'k');
+}

@@ -64,6 +64,8 @@ const char* error_name(Error error) {
             return "broken pipe";
         case Error::busy:
             return "busy";
+        case Error::io_error:
+            return "input/output error";
         case Error::cross_device:
             return "cross-device link";
         case Error::no_device:

@@ -59,6 +59,7 @@ enum class Error : int {
     no_protocol_option,  // ENOPROTOOPT: an unknown socket option
     destination_required,  // EDESTADDRREQ: sending on an unconnected datagram socket
     overflow,  // EOVERFLOW: e.g. an mmap offset plus length past 2^64
+    io_error,  // EIO: a background read of a terminal with SIGTTIN ignored, a hung-up pty
 };
 
 // A short name for logs and panics.

@@ -17,6 +17,7 @@ namespace lib {
 enum class LockRank : uint8_t {
     heap = 1,
     physical_memory = 2,
+    terminal = 9,  // tty/terminal.cpp: a terminal's discipline; signals are sent after it is released
     signals = 10,  // sched/signal.cpp: taken by system calls and interrupts, never around an allocation
     test_outer = 30,
     test_inner = 31,

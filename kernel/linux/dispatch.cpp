@@ -94,6 +94,8 @@ int errno_for(lib::Error error) {
             return 110;  // ETIMEDOUT
         case Error::no_device_or_address:
             return 6;  // ENXIO
+        case Error::io_error:
+            return 5;  // EIO
         case Error::busy:
             return 16;  // EBUSY
         case Error::cross_device:

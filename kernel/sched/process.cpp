@@ -9,6 +9,7 @@
 #include "mm/physical.h"
 #include "mm/user_copy.h"
 #include "sched/clock.h"
+#include "sched/deferred.h"
 #include "sched/futex.h"
 #include "sched/process_exit.h"
 #include "sched/signal.h"
@@ -310,6 +311,7 @@ void before_user_return(arch::TrapFrame& frame) {
     Thread* thread = current_thread();
     if (thread->process == nullptr) return;
     if (thread->exit_requested) exit_thread(thread->process->wait_status);
+    run_deferred_work();
     deliver_signals(frame);
 }
 

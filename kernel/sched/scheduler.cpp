@@ -8,6 +8,7 @@
 #include "mm/paging.h"
 #include "mm/physical.h"
 #include "sched/clock.h"
+#include "sched/deferred.h"
 #include "sched/per_cpu.h"
 #include "sched/process.h"
 #include "sched/thread.h"
@@ -276,6 +277,8 @@ void run() {
         arch::disable_interrupts();
         reap_dead_thread();
         finish_init_if_exited();
+        // Interrupt handlers' leftovers (^C's signal) may make threads runnable.
+        run_deferred_work();
         if (!run_queue.empty()) {
             switch_to(pick_next());
             continue;

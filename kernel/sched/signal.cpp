@@ -235,6 +235,22 @@ void set_pending_listener(void (*listener)()) {
     pending_listener = listener;
 }
 
+void send_signal_to_group(int pgid, int signal) {
+    SignalInfo info;
+    info.signo = signal;
+    info.code = si_kernel;
+    for_each_process([&](Process& process) {
+        if (process.pgid == pgid) send_signal_to_process(process, info);
+    });
+}
+
+bool current_thread_ignores_or_blocks(int signal) {
+    Thread& thread = *current_thread();
+    Locked locked;
+    if (thread.signals.blocked & signal_bit(signal)) return true;
+    return process_of(thread).signals.actions[signal].handler == sig_ign;
+}
+
 void send_signal_to_current_thread(int signal) {
     Thread* thread = current_thread();
     if (thread->process == nullptr) return;

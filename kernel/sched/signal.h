@@ -134,6 +134,11 @@ struct ProcessSignals {
 // here, as Linux does, unless blocked.
 void send_signal_to_process(Process& process, const SignalInfo& info);
 void send_signal_to_thread(Thread& thread, const SignalInfo& info);
+// Every process of group pgid (the terminal's foreground group, kill(-pgid)
+// without the permission check). Thread context only.
+void send_signal_to_group(int pgid, int signal);
+// Job control: would the current thread's signal be ignored or blocked?
+bool current_thread_ignores_or_blocks(int signal);
 // The one-line form for objects that fail a write with EPIPE (pipes, sockets).
 void send_signal_to_current_thread(int signal);
 // A synchronous fault: the current thread gets signal even when it blocks

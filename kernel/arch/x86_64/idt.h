@@ -8,6 +8,7 @@ namespace arch {
 
 // Vectors the kernel programs devices with (the 8259 PICs are masked).
 constexpr uint8_t timer_vector = 0x40;
+constexpr uint8_t serial_vector = 0x41;  // COM1 receive (IRQ 4 through the I/O APIC)
 constexpr uint8_t spurious_vector = 0xFF;
 
 void init_idt();

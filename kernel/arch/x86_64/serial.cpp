@@ -50,4 +50,14 @@ char read_byte() {
     return static_cast<char>(inb(com1));
 }
 
+void write_raw(const char* bytes, size_t length) {
+    for (size_t i = 0; i < length; ++i) put(bytes[i]);
+}
+
+void enable_receive_interrupt() {
+    constexpr uint8_t data_terminal_ready = 0x01, request_to_send = 0x02, out2 = 0x08;
+    outb(com1 + 4, data_terminal_ready | request_to_send | out2);  // OUT2 gates the IRQ line on PCs
+    outb(com1 + 1, 0x01);                                           // received data available
+}
+
 }  // namespace arch::serial

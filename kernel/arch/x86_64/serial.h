@@ -13,6 +13,10 @@ namespace arch::serial {
 
 // The waiting byte of console input (call when input_ready()).
 char read_byte();
+// Bytes as they are (the terminal's output processing did the CRLF).
+void write_raw(const char* bytes, size_t length);
+// Raises IRQ 4 when a byte arrives (the receive-data interrupt, OUT2 on).
+void enable_receive_interrupt();
 // Whether a byte of console input is waiting (never blocks).
 bool input_ready();
 

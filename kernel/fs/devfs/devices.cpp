@@ -61,7 +61,7 @@ lib::ErrorOr<FileSystem*> create_devfs() {
     static const Standard standard[] = {
         {"null", 0666, null_device},     {"zero", 0666, zero_device},       {"full", 0666, full_device},
         {"random", 0666, random_device}, {"urandom", 0666, urandom_device}, {"tty", 0666, tty_device},
-        {"console", 0600, console_device},
+        {"console", 0600, console_device}, {"ptmx", 0666, make_device(5, 2)},
     };
     for (const Standard& s : standard) TRY(add_device_node(s.name, type_character_device | s.permissions, s.device));
     Vnode* root = tmpfs->root();

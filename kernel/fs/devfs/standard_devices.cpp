@@ -1,5 +1,7 @@
 #include "fs/devfs/standard_devices.h"
 
+#include "tty/terminal.h"
+
 #include "fs/devfs/devices.h"
 #include "lib/allocator.h"
 #include "lib/random.h"
@@ -86,7 +88,8 @@ lib::ErrorOr<object::File*> open_memory_device(Vnode& node, int flags) {
 
 lib::Status register_standard_devices() {
     TRY(register_device(1, 3, 7, open_memory_device));
-    TRY(register_device(5, 1, 1, open_console));
+    TRY(tty::register_terminal_devices());
+    TRY(register_device(5, 1, 1, tty::open_console));
     return lib::ok();
 }
 

@@ -9,9 +9,6 @@ namespace fs {
 
 lib::Status register_standard_devices();
 
-// The serial console as a File (the kernel opens init's stdin/stdout/stderr on it).
-lib::ErrorOr<object::File*> open_console(Vnode& node, int flags);
-
 // Base of device files: fstat shows the device node.
 class DeviceFile : public object::File {
 public:

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 
 #include "kernel_test.h"
 
@@ -43,6 +44,34 @@ TEST(KernelSignals, TrapOnExitAndAKilledChildsStatus) {
 TEST(KernelSignals, StoppedJobContinuesWithSigcont) {
     std::string log = run_shell("sleep 1 & kill -STOP $!; kill -CONT $!; wait $!; echo status $?", 0);
     EXPECT_NE(log.find("\nstatus 0\n"), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace tessera::system_test
+
+namespace tessera::system_test {
+namespace {
+
+// ^C typed on the serial console: the line discipline sends SIGINT to the
+// foreground process group (the job ash put there), not to the shell.
+TEST(KernelTerminal, ControlCInterruptsTheForegroundJob) {
+    using namespace std::chrono_literals;
+    qemu::Machine machine(kernel_test_options("init=/bin/sh", "signals"));
+    ASSERT_TRUE(machine.wait_for_serial("/ # ", 60s)) << machine.serial_output();
+    machine.write_serial("sleep 100\n");
+    ASSERT_TRUE(machine.wait_for_serial("sleep 100\r?\n", 60s)) << machine.serial_output();
+    std::this_thread::sleep_for(500ms);  // let sleep start
+    auto typed = std::chrono::steady_clock::now();
+    machine.write_serial("\x03");
+    ASSERT_TRUE(machine.wait_for_serial("\\^C", 30s)) << machine.serial_output();
+    machine.write_serial("echo status $?\n");
+    ASSERT_TRUE(machine.wait_for_serial("status 130", 30s)) << machine.serial_output();
+    EXPECT_LT(std::chrono::steady_clock::now() - typed, 20s);
+    machine.write_serial("exit 5\n");
+    auto status = machine.wait_for_exit(60s);
+    ASSERT_TRUE(status.has_value()) << machine.serial_output();
+    EXPECT_EQ(*status, 5);
+    EXPECT_EQ(machine.serial_output().find("panic"), std::string::npos) << machine.serial_output();
 }
 
 }  // namespace

@@ -120,12 +120,32 @@ Result sys_sched_yield(const Arguments&) {
     return uint64_t(0);
 }
 
+namespace {
+
+// sched_{get,set}affinity name a thread by tid (0: the caller).
+lib::Status check_affinity_target(uint64_t tid) {
+    if (tid == 0) return lib::ok();
+    if (tid > 0x7FFFFFFF || sched::find_thread(static_cast<int>(tid)) == nullptr) return lib::Error::no_such_process;
+    return lib::ok();
+}
+
+}  // namespace
+
 Result sys_sched_getaffinity(const Arguments& a) {
-    if (a.a0 != 0 && a.a0 != static_cast<uint64_t>(current_process().pid)) return lib::Error::no_such_process;
+    TRY(check_affinity_target(a.a0));
     if (a.a1 < 8 || (a.a1 & 7) != 0) return lib::Error::invalid_argument;
     uint64_t mask = 1;  // one CPU
     TRY(mm::copy_value_to_user(a.a2, mask));
     return uint64_t(8);
+}
+
+// Every thread runs on CPU 0, the only one: a mask must include it.
+Result sys_sched_setaffinity(const Arguments& a) {
+    TRY(check_affinity_target(a.a0));
+    uint64_t mask = 0;
+    if (a.a1 > 0) TRY(mm::copy_from_user(&mask, a.a2, lib::min<uint64_t>(a.a1, sizeof mask)));
+    if ((mask & 1) == 0) return lib::Error::invalid_argument;
+    return uint64_t(0);
 }
 
 }  // namespace linux

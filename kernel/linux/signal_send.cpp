@@ -48,20 +48,9 @@ lib::Status signal_many(const sched::SignalInfo& info, int pgid, bool everyone) 
     return delivered ? lib::ok() : lib::Status(last);
 }
 
-sched::Thread* find_thread(int tid, int tgid) {
-    sched::Thread* found = nullptr;
-    sched::for_each_process([&](sched::Process& process) {
-        if (tgid > 0 && process.pid != tgid) return;
-        process.threads.for_each([&](sched::Thread& thread) {
-            if (thread.tid == tid) found = &thread;
-        });
-    });
-    return found;
-}
-
 Result signal_thread(int tgid, int tid, int signal) {
     if (tid <= 0 || signal < 0 || signal > sched::max_signal) return lib::Error::invalid_argument;
-    sched::Thread* thread = find_thread(tid, tgid);
+    sched::Thread* thread = sched::find_thread(tid, tgid);
     if (thread == nullptr) return lib::Error::no_such_process;
     if (!may_signal(current_process(), *thread->process, signal)) return lib::Error::not_permitted;
     if (signal != 0) sched::send_signal_to_thread(*thread, user_signal(signal, sched::si_tkill));

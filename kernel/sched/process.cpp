@@ -237,6 +237,17 @@ void end_other_threads(Process& process) {
 
 }  // namespace
 
+Thread* find_thread(int tid, int tgid) {
+    Thread* found = nullptr;
+    processes.for_each([&](Process& process) {
+        if (tgid > 0 && process.pid != tgid) return;
+        process.threads.for_each([&](Thread& thread) {
+            if (thread.tid == tid) found = &thread;
+        });
+    });
+    return found;
+}
+
 void release_vfork_parent(Process& child) {
     if (!child.vfork_pending) return;
     child.vfork_pending = false;

@@ -97,6 +97,8 @@ lib::List<Process, &Process::all_node>& all_processes();
 // the same open files (shared, with their offsets), cwd, signal
 // dispositions and mask. It has no thread yet; on failure nothing leaks.
 lib::ErrorOr<Process*> fork_process(Process& parent, bool share_space = false);
+// The living thread with id tid (in the process tgid when tgid > 0), or null.
+Thread* find_thread(int tid, int tgid = 0);
 // CLONE_VFORK: the caller waits until the child execs or exits; the child
 // (its execve or its end) lets it go.
 void wait_for_vfork(int child_pid);

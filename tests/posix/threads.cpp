@@ -445,3 +445,28 @@ POSIX_TEST(thread, exit_group_ends_threads_blocked_in_any_call) {
     CHECK(WIFEXITED(status));
     CHECK_EQ(WEXITSTATUS(status), 9);
 }
+
+POSIX_TEST(thread, affinity_of_a_thread_by_tid) {
+    std::atomic<pid_t> tid{0};
+    std::atomic<bool> stop{false};
+    std::thread worker([&] {
+        tid = static_cast<pid_t>(syscall(SYS_gettid));
+        while (!stop) usleep(1000);
+    });
+    while (tid == 0) usleep(1000);
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CHECK_OK(sched_getaffinity(tid, sizeof set, &set));
+    CHECK(CPU_ISSET(0, &set));
+    cpu_set_t only_first;
+    CPU_ZERO(&only_first);
+    CPU_SET(0, &only_first);
+    CHECK_OK(sched_setaffinity(tid, sizeof only_first, &only_first));
+    CHECK_EQ(pthread_setaffinity_np(worker.native_handle(), sizeof only_first, &only_first), 0);
+    cpu_set_t none;
+    CPU_ZERO(&none);
+    CHECK_ERRNO(sched_setaffinity(0, sizeof none, &none), EINVAL);
+    CHECK_ERRNO(sched_getaffinity(0x7FFFFFF0, sizeof set, &set), ESRCH);
+    stop = true;
+    worker.join();
+}

@@ -10,9 +10,6 @@
 namespace mm {
 
 uint64_t page_flags_for(uint32_t protection) {
-    // PROT_NONE: the page stays present (its frame is kept) but only the
-    // kernel may touch it, so every user access faults.
-    if (protection == 0) return page_present | page_no_execute;
     uint64_t flags = page_present | page_user;
     if (protection & protection_write) flags |= page_writable;
     if ((protection & protection_execute) == 0) flags |= page_no_execute;
@@ -39,7 +36,7 @@ void free_table(uint64_t table_physical, int level) {
     auto* table = static_cast<uint64_t*>(physical_to_virtual(table_physical));
     for (int i = 0; i < 512; ++i) {
         uint64_t entry = table[i];
-        if ((entry & page_present) == 0) continue;
+        if (level > 1 ? (entry & page_present) == 0 : !holds_frame(entry)) continue;
         if (level > 1) {
             free_table(entry & page_address_mask, level - 1);
         } else if ((entry & page_device) == 0) {
@@ -111,7 +108,7 @@ void AddressSpace::unmap_pages(uint64_t start, uint64_t end) {
         auto entry = find_entry(pml4_, page, false);
         if (entry.is_error() || entry.value() == nullptr) continue;
         uint64_t value = *entry.value();
-        if ((value & page_present) == 0) continue;
+        if (!holds_frame(value)) continue;
         *entry.value() = 0;
         arch::invalidate_page(page);
         if ((value & page_device) == 0) release_frame(value & page_address_mask);
@@ -156,12 +153,14 @@ lib::Status AddressSpace::remove_range(uint64_t start, uint64_t end) {
 void AddressSpace::apply_protection(uint64_t start, uint64_t end, uint32_t protection) {
     for (uint64_t page = start; page < end; page += page_size) {
         auto entry = find_entry(pml4_, page, false);
-        if (entry.is_error() || entry.value() == nullptr || (*entry.value() & page_present) == 0) continue;
+        if (entry.is_error() || entry.value() == nullptr || !holds_frame(*entry.value())) continue;
         uint64_t value = *entry.value();
         // Cache mode and the software bits of fixed mappings stay.
         uint64_t flags = page_flags_for(protection) | (value & (page_cache_bits | page_shared | page_device));
         // A shared page stays read-only until its copy-on-write fault.
         if (value & page_copy_on_write) flags = (flags & ~page_writable) | page_copy_on_write;
+        // PROT_NONE parks the page: not present, everything else kept.
+        if (protection == 0) flags = (flags & ~page_present) | page_parked;
         *entry.value() = (value & page_address_mask) | flags;
         arch::invalidate_page(page);
     }
@@ -241,7 +240,7 @@ lib::ErrorOr<uint64_t> AddressSpace::find_free_range(uint64_t length, uint64_t b
 
 lib::ErrorOr<uint64_t> AddressSpace::make_present(uint64_t page, uint32_t protection) {
     uint64_t* entry = TRY(find_entry(pml4_, page, true));
-    if (*entry & page_present) return *entry & page_address_mask;
+    if (holds_frame(*entry)) return *entry & page_address_mask;  // parked pages too: the kernel ignores protection
     uint64_t frame = TRY(allocate_frame());
     *entry = frame | page_flags_for(protection);
     return frame;
@@ -258,6 +257,8 @@ FaultResult AddressSpace::handle_fault(uint64_t address, bool write, bool execut
     auto entry_or = find_entry(pml4_, page, true);
     if (entry_or.is_error()) return refused;
     uint64_t* entry = entry_or.value();
+    // Parked pages belong to PROT_NONE regions, refused above.
+    if (*entry & page_parked) return refused;
     if ((*entry & page_present) == 0) {
         if (region->object != nullptr) return fault_in_object_page(*region, page, entry, write);
         // Demand-zero: first touch of an anonymous page.
@@ -345,7 +346,7 @@ lib::ErrorOr<AddressSpace*> AddressSpace::clone_copy_on_write() {
     for (const Region& region : regions_) {
         for (uint64_t page = region.start; page < region.end; page += page_size) {
             auto source = find_entry(pml4_, page, false);
-            if (source.is_error() || source.value() == nullptr || (*source.value() & page_present) == 0) continue;
+            if (source.is_error() || source.value() == nullptr || !holds_frame(*source.value())) continue;
             uint64_t* destination = TRY(find_entry(copy->pml4_, page, true));
             uint64_t value = *source.value();
             if (value & page_shared) {

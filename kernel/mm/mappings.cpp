@@ -128,13 +128,13 @@ lib::Status AddressSpace::move_range(uint64_t from, uint64_t length, uint64_t to
     TRY(add_mapping(moved));
     for (uint64_t offset = 0; offset < length; offset += page_size) {
         auto source = find_entry(pml4_, from + offset, false);
-        if (source.is_error() || source.value() == nullptr || (*source.value() & page_present) == 0) continue;
+        if (source.is_error() || source.value() == nullptr || !holds_frame(*source.value())) continue;
         auto destination = find_entry(pml4_, to + offset, true);
         if (destination.is_error()) {
             // Out of page-table memory midway: undo the moves so far.
             for (uint64_t back = 0; back < offset; back += page_size) {
                 auto undo_to = find_entry(pml4_, to + back, false);
-                if (undo_to.is_error() || undo_to.value() == nullptr || (*undo_to.value() & page_present) == 0) continue;
+                if (undo_to.is_error() || undo_to.value() == nullptr || !holds_frame(*undo_to.value())) continue;
                 uint64_t* undo_from = find_entry(pml4_, from + back, false).value();
                 *undo_from = *undo_to.value();
                 *undo_to.value() = 0;

@@ -23,7 +23,15 @@ constexpr uint64_t page_shared = 1ull << 10;
 // Software bit: the page is not RAM (device registers), so it has no frame
 // reference count to drop when it is unmapped.
 constexpr uint64_t page_device = 1ull << 11;
+// Software bit: a page of a PROT_NONE region. The entry is not present
+// (so every access faults, the kernel's user copies too) but keeps its
+// frame and flags for when mprotect grants access again.
+constexpr uint64_t page_parked = 1ull << 52;
 constexpr uint64_t page_no_execute = 1ull << 63;
+// Whether an entry holds a frame (present, or parked).
+constexpr bool holds_frame(uint64_t entry) {
+    return (entry & (page_present | page_parked)) != 0;
+}
 // Cache modes of 4 KiB pages through PAT (init_page_attributes programs
 // entry 1 as write-combining, as Linux does; entry 3 stays uncached).
 constexpr uint64_t page_uncached = page_cache_disable | page_write_through;

@@ -301,3 +301,25 @@ POSIX_TEST(msync, flags_and_ranges) {
     CHECK_OK(munmap(p + page, page));
     CHECK_ERRNO(msync(p, 2 * page, MS_SYNC), ENOMEM);
 }
+
+POSIX_TEST(mprotect, prot_none_keeps_the_data_and_refuses_the_kernel_too) {
+    char* p = map(2 * page);
+    std::memset(p, 0x33, 2 * page);
+    CHECK_OK(mprotect(p, page, PROT_NONE));
+    int fds[2];
+    CHECK_OK(pipe(fds));
+    CHECK_ERRNO(write(fds[1], p, 1), EFAULT);  // the kernel may not read it either
+    CHECK_EQ(write(fds[1], "z", 1), 1);
+    CHECK_ERRNO(read(fds[0], p, 1), EFAULT);
+    // A child inherits the page, still inaccessible, with its data.
+    int status = in_child([p] {
+        if (mprotect(p, page, PROT_READ) != 0 || p[10] != 0x33) _exit(1);
+    });
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(WEXITSTATUS(status), 0);
+    CHECK_OK(mprotect(p, page, PROT_READ | PROT_WRITE));
+    CHECK_EQ(p[0], 0x33);
+    CHECK_EQ(p[page - 1], 0x33);
+    p[0] = 0x44;
+    CHECK_OK(munmap(p, 2 * page));
+}

@@ -470,3 +470,33 @@ POSIX_TEST(thread, affinity_of_a_thread_by_tid) {
     stop = true;
     worker.join();
 }
+
+POSIX_TEST(thread, fatal_signal_ends_every_thread) {
+    for (int signal : {SIGKILL, SIGTERM}) {
+        int ready[2];
+        CHECK_OK(pipe(ready));
+        pid_t child = CHECK_OK(fork());
+        if (child == 0) {
+            static std::atomic<uint32_t> word{0};
+            for (int i = 0; i < 3; ++i) {
+                std::thread([] { syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 0, nullptr); }).detach();
+                std::thread([] { sleep(100); }).detach();
+            }
+            std::thread([] {
+                for (;;) sched_yield();
+            }).detach();
+            (void)!write(ready[1], "x", 1);
+            pause();
+            _exit(1);
+        }
+        char byte;
+        CHECK_EQ(read(ready[0], &byte, 1), 1);
+        close(ready[0]);
+        close(ready[1]);
+        usleep(20000);
+        CHECK_OK(kill(child, signal));
+        int status = wait_status_of(child);
+        CHECK(WIFSIGNALED(status));
+        CHECK_EQ(WTERMSIG(status), signal);
+    }
+}

@@ -52,6 +52,7 @@ lib::ErrorOr<FileSystem*> create_devfs() {
         TRY(register_device(5, 0, 1, open_tty));
     }
     Tmpfs* tmpfs = TRY(Tmpfs::create(0755));
+    tmpfs->permanent = true;  // add_device_node keeps using it
     devfs = tmpfs;
     struct Standard {
         const char* name;

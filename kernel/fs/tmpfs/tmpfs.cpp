@@ -288,6 +288,10 @@ lib::ErrorOr<Tmpfs*> Tmpfs::create(uint32_t root_permissions) {
     return tmpfs;
 }
 
+void Tmpfs::release_contents() {
+    static_cast<TmpfsNode*>(root_)->clear();
+}
+
 Tmpfs::~Tmpfs() {
     if (root_ == nullptr) return;
     static_cast<TmpfsNode*>(root_)->clear();

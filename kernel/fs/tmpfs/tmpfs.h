@@ -17,6 +17,7 @@ public:
     Vnode* root() override { return root_; }
     const char* type_name() const override { return "tmpfs"; }
     uint64_t magic() const override { return 0x01021994; }  // TMPFS_MAGIC
+    void release_contents() override;
 
     Tmpfs() = default;  // use create
 

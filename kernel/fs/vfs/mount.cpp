@@ -41,8 +41,10 @@ lib::Status unmount(Vnode& mounted_root) {
     if (mounted_root.covered == nullptr || mounted_root.covered->mounted != &mounted_root)
         return lib::Error::invalid_argument;
     if (mounted_root.mounted != nullptr) return lib::Error::busy;  // something is mounted on top
+    FileSystem& filesystem = mounted_root.filesystem;
+    if (filesystem.permanent) return lib::Error::busy;
     for (size_t i = 0; i < mounts.size(); ++i) {
-        if (mounts[i].filesystem->root() == &mounted_root) {
+        if (mounts[i].filesystem == &filesystem) {
             mounts.remove(i);
             break;
         }
@@ -52,8 +54,11 @@ lib::Status unmount(Vnode& mounted_root) {
     mounted_root.covered = nullptr;
     mounted_root.release();
     directory->release();
-    // FIXME: the FileSystem object stays allocated: open files below it
-    // still point at it (Linux's lazy unmount has the same shape).
+    // Like Linux's lazy unmount (MNT_DETACH): the tree goes now; files
+    // still open below it (and cwds) keep working, and the filesystem
+    // object goes with the last of them.
+    filesystem.release_contents();
+    filesystem.detach();
     return lib::ok();
 }
 

@@ -7,6 +7,7 @@
 namespace fs {
 
 Vnode::Vnode(FileSystem& filesystem, uint32_t mode) : filesystem(filesystem), inode(filesystem.next_inode()), mode(mode) {
+    ++filesystem.live_vnodes;
     touch_all();
 }
 
@@ -14,10 +15,31 @@ Vnode::~Vnode() {
     if (parent != nullptr && parent != this) parent->release();
     if (mounted != nullptr) mounted->release();
     if (covered != nullptr) covered->release();
+    // Last: the releases above must not see this filesystem idle yet.
+    --filesystem.live_vnodes;
 }
 
 void Vnode::release() {
-    if (--references_ == 0) lib::destroy(this);
+    if (--references_ != 0) {
+        if (references_ == 1) filesystem.free_if_idle();  // perhaps the root, now held only by its filesystem
+        return;
+    }
+    FileSystem& owner = filesystem;
+    lib::destroy(this);
+    owner.free_if_idle();
+}
+
+void FileSystem::detach() {
+    detached = true;
+    free_if_idle();
+}
+
+void FileSystem::free_if_idle() {
+    // Only the root is left: the filesystem goes (its destructor releases
+    // the root, which must not come back here).
+    if (!detached || live_vnodes != 1 || root()->reference_count() != 1) return;
+    detached = false;
+    lib::destroy(this);
 }
 
 object::FileStatus Vnode::status() const {

@@ -59,8 +59,18 @@ public:
     virtual bool read_only() const { return false; }
     uint64_t next_inode() { return next_inode_++; }
     uint64_t inodes_used() const { return next_inode_ - 1; }
+    // Unmounted: the filesystem frees itself once only its root is left
+    // (open files and cwds below it keep it alive until then).
+    void detach();
+    // Called by Vnode::release: frees a detached filesystem that is idle.
+    void free_if_idle();
+    // Unmounting: drops what only the filesystem itself holds (tmpfs: the tree).
+    virtual void release_contents() {}
 
-    uint64_t device = 0;  // st_dev of its files
+    uint64_t device = 0;        // st_dev of its files
+    uint64_t live_vnodes = 0;   // counted by Vnode's constructor and destructor
+    bool detached = false;
+    bool permanent = false;     // never unmounted (devfs: drivers add nodes to it)
 
 private:
     uint64_t next_inode_ = 1;
@@ -84,6 +94,7 @@ public:
 
     void reference() { ++references_; }
     void release();
+    uint32_t reference_count() const { return references_; }
 
     bool is_directory() const { return (mode & type_mask) == type_directory; }
     bool is_symlink() const { return (mode & type_mask) == type_symlink; }

@@ -30,6 +30,12 @@ ps
 top -n 1 -b | head -4
 free
 uptime
-cat /proc/self/comm
 readlink /proc/self/exe
+mkdir /mnt
+mount -t tmpfs scratch /mnt
+echo in-mount > /mnt/f
+cat /mnt/f
+grep ' /mnt ' /proc/mounts
+umount /mnt
+test ! -e /mnt/f && echo unmounted
 echo done

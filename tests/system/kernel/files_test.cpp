@@ -1,6 +1,7 @@
 // Busybox's file utilities on the writable tmpfs root: create, copy, move,
 // link, remove, find, sed, sort | uniq -c, here-documents, and ps, top,
-// free and uptime over procfs (files_script.sh does the typing).
+// free and uptime over procfs, mount and umount of a tmpfs (files_script.sh
+// does the typing).
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -29,6 +30,7 @@ TEST(KernelFiles, BusyboxUtilitiesWorkOnAWritableRoot) {
     EXPECT_TRUE(std::regex_search(log, std::regex("up +[0-9:]+.*load average: 0.00, 0.00, 0.00"))) << log;
     // busybox re-executes itself through /proc/self/exe: the link names the binary.
     EXPECT_TRUE(has("\n/bin/busybox\n")) << log;
+    EXPECT_TRUE(has("\nin-mount\nscratch /mnt tmpfs rw 0 0\nunmounted\n")) << log;
     EXPECT_TRUE(has("\ndone\n")) << log;
 }
 

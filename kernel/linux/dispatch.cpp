@@ -220,6 +220,10 @@ extern "C" void syscall_dispatch(arch::TrapFrame* frame) {
     }
     linux::Result result = linux::table.handlers[number](arguments);
     frame->rax = linux::to_rax(result);
-    if (result.is_error() && result.error() == lib::Error::interrupted) signals.restart = linux::restart_kind(number);
+    // A handler may have chosen how its call restarts (futex waits with a
+    // timeout); otherwise the call's kind decides.
+    if (result.is_error() && result.error() == lib::Error::interrupted && signals.restart == sched::Restart::none) {
+        signals.restart = linux::restart_kind(number);
+    }
     sched::before_user_return(*frame);
 }

@@ -63,7 +63,14 @@ Result wait(const Request& request, uint32_t bitset) {
     TRY(status);
     if (value != request.value) return lib::Error::try_again;
     if (request.timeout != 0 && deadline <= sched::monotonic_ns()) return lib::Error::timed_out;
-    TRY(sched::futex_wait(key, bitset, deadline));
+    lib::Status waited = sched::futex_wait(key, bitset, deadline);
+    // As Linux: an untimed wait restarts under SA_RESTART (ERESTARTSYS); a
+    // timed one fails with EINTR once a handler ran (its restart block
+    // serves only signals that run no handler).
+    if (waited.is_error() && waited.error() == lib::Error::interrupted && request.timeout != 0) {
+        current_thread().signals.restart = sched::Restart::if_no_handler;
+    }
+    TRY(waited);
     return uint64_t(0);
 }
 

@@ -351,3 +351,44 @@ POSIX_TEST(futex, wait_interrupted_by_a_handled_signal_is_eintr) {
     CHECK_EQ(result.load(), -1);
     CHECK_EQ(error.load(), EINTR);
 }
+
+POSIX_TEST(futex, sa_restart_restarts_an_untimed_wait_but_not_a_timed_one) {
+    struct sigaction action = {};
+    action.sa_handler = note_signal;
+    action.sa_flags = SA_RESTART;
+    CHECK_OK(sigaction(SIGUSR1, &action, nullptr));
+    std::atomic<uint32_t> word{0};
+    std::atomic<long> result{-2};
+    std::atomic<int> error{0};
+    // Untimed: the handler runs and the wait goes on until a real wake.
+    std::thread untimed([&] {
+        long r = futex(&word, FUTEX_WAIT_PRIVATE, 0);
+        error = errno;
+        result = r;
+    });
+    settle();
+    CHECK_OK(pthread_kill(untimed.native_handle(), SIGUSR1));
+    settle();
+    CHECK_EQ(result.load(), -2);  // still waiting
+    word = 1;
+    while (result.load() == -2) {
+        futex(&word, FUTEX_WAKE_PRIVATE, 1);
+        usleep(1000);
+    }
+    untimed.join();
+    CHECK_EQ(result.load(), 0);
+    // Timed: EINTR even with SA_RESTART.
+    word = 0;
+    result = -2;
+    std::thread timed([&] {
+        timespec timeout{10, 0};
+        long r = futex(&word, FUTEX_WAIT_PRIVATE, 0, &timeout);
+        error = errno;
+        result = r;
+    });
+    settle();
+    CHECK_OK(pthread_kill(timed.native_handle(), SIGUSR1));
+    timed.join();
+    CHECK_EQ(result.load(), -1);
+    CHECK_EQ(error.load(), EINTR);
+}

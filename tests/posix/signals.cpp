@@ -593,9 +593,12 @@ POSIX_TEST(signal, handled_sigcont_runs_its_handler_after_continuing) {
     CHECK_OK(pipe(fds));
     pid_t child = spawn([&] {
         install(SIGCONT, count_handler);
+        block(SIGCONT);  // so it cannot come between the check and the wait
+        sigset_t open;
+        sigemptyset(&open);
         char ready = 'r';
         write(fds[1], &ready, 1);
-        while (handled == 0) pause();
+        while (handled == 0) sigsuspend(&open);
         char done = 'c';
         write(fds[1], &done, 1);
     });

@@ -1,6 +1,7 @@
 // open, openat, creat, close, memfd_create.
 #include "fs/tmpfs/tmpfs.h"
 #include "fs/vfs/locks.h"
+#include "fs/vfs/mount.h"
 #include "fs/vfs/open_file.h"
 #include "lib/allocator.h"
 #include "linux/path_arguments.h"
@@ -30,6 +31,33 @@ lib::ErrorOr<fs::VnodeReference> find_or_create(int64_t directory, const UserPat
         TRY(place.parent->create(place.name, fs::type_regular | apply_umask(mode & fs::permission_mask), 0)));
 }
 
+// The absolute path a regular file was opened by (for /proc/<pid>/fd):
+// relative paths are joined to their start directory's path, no "." or
+// ".." is folded. Best effort: on failure the link shows the inode.
+void record_opened_path(object::File& file, int64_t directory, const UserPath& path) {
+    lib::StringView given = path.view();
+    if (given[0] == '/') {
+        auto copied = lib::String::copy(given);
+        if (!copied.is_error()) file.set_opened_path(copied.release_value());
+        return;
+    }
+    auto start = start_directory(directory);
+    if (start.is_error()) return;
+    auto* buffer = static_cast<char*>(lib::allocate(fs::max_path_length));
+    if (buffer == nullptr) return;
+    auto length = fs::directory_path(start.value().get(), fs::root_vnode(), buffer, fs::max_path_length);
+    if (!length.is_error()) {
+        size_t used = length.value() == 1 ? 0 : length.value();
+        if (used + 1 + given.length < fs::max_path_length) {
+            buffer[used] = '/';
+            lib::copy_bytes(buffer + used + 1, given.data, given.length);
+            auto copied = lib::String::copy(lib::StringView(buffer, used + 1 + given.length));
+            if (!copied.is_error()) file.set_opened_path(copied.release_value());
+        }
+    }
+    lib::deallocate(buffer);
+}
+
 Result open_at(int64_t directory, uint64_t path_address, uint64_t flags_argument, uint64_t mode) {
     int flags = static_cast<int>(flags_argument);
     if ((flags & fs::open_tmpfile) == fs::open_tmpfile) return lib::Error::not_supported;
@@ -52,6 +80,7 @@ Result open_at(int64_t directory, uint64_t path_address, uint64_t flags_argument
     int kept = flags & ~(fs::open_create | fs::open_exclusive | fs::open_no_tty | fs::open_truncate |
                          fs::open_close_on_exec);
     object::File* file = TRY(node->open(kept));
+    if (node->is_regular()) record_opened_path(*file, directory, path);
     return install_new_file(file, flags & fs::open_close_on_exec);
 }
 

@@ -94,23 +94,26 @@ Result sys_pwrite64(const Arguments& a) {
 }
 
 // preadv/pwritev: the offset moves along the vectors, the file's stays.
-Result sys_preadv(const Arguments& a) {
+template <typename Operation>
+Result positioned_vector_io(const Arguments& a, Operation operation) {
     if (static_cast<int64_t>(a.a3) < 0) return lib::Error::invalid_argument;
     uint64_t offset = a.a3;
     return vector_io(a, [&](object::File* f, uint64_t base, uint64_t length) -> lib::ErrorOr<size_t> {
-        size_t done = TRY(f->read_at(offset, base, length));
+        size_t done = TRY(operation(f, offset, base, length));
         offset += done;
         return done;
     });
 }
 
+Result sys_preadv(const Arguments& a) {
+    return positioned_vector_io(a, [](object::File* f, uint64_t offset, uint64_t base, uint64_t length) {
+        return f->read_at(offset, base, length);
+    });
+}
+
 Result sys_pwritev(const Arguments& a) {
-    if (static_cast<int64_t>(a.a3) < 0) return lib::Error::invalid_argument;
-    uint64_t offset = a.a3;
-    return vector_io(a, [&](object::File* f, uint64_t base, uint64_t length) -> lib::ErrorOr<size_t> {
-        size_t done = TRY(f->write_at(offset, base, length));
-        offset += done;
-        return done;
+    return positioned_vector_io(a, [](object::File* f, uint64_t offset, uint64_t base, uint64_t length) {
+        return f->write_at(offset, base, length);
     });
 }
 

@@ -27,6 +27,18 @@ lib::ErrorOr<fs::VnodeReference> start_directory(int64_t descriptor) {
     return fs::VnodeReference::share(vnode);
 }
 
+namespace {
+
+// Where the lookup of a non-empty path starts: an absolute path ignores
+// the descriptor (even a bad one), as Linux does.
+lib::ErrorOr<fs::VnodeReference> start_for(int64_t descriptor, const UserPath& path) {
+    if (path.empty()) return lib::Error::not_found;
+    if (path.view()[0] == '/') return fs::VnodeReference::share(fs::root_vnode());
+    return start_directory(descriptor);
+}
+
+}  // namespace
+
 lib::ErrorOr<fs::VnodeReference> lookup_at(int64_t descriptor, const UserPath& path, uint64_t flags) {
     if (path.empty() && (flags & at_empty_path)) {
         sched::Process& process = current_process();
@@ -35,13 +47,7 @@ lib::ErrorOr<fs::VnodeReference> lookup_at(int64_t descriptor, const UserPath& p
         if (file->vnode() == nullptr) return lib::Error::not_found;  // pipes and sockets have no node
         return fs::VnodeReference::share(file->vnode());
     }
-    if (path.empty()) return lib::Error::not_found;
-    fs::VnodeReference start;
-    // An absolute path ignores the descriptor (even a bad one), as Linux does.
-    if (path.view()[0] == '/')
-        start = fs::VnodeReference::share(fs::root_vnode());
-    else
-        start = TRY(start_directory(descriptor));
+    fs::VnodeReference start = TRY(start_for(descriptor, path));
     return fs::resolve(fs::Lookup{fs::root_vnode(), start.get(), (flags & at_symlink_nofollow) == 0}, path.view());
 }
 
@@ -52,12 +58,7 @@ lib::ErrorOr<fs::VnodeReference> lookup_user_path(int64_t descriptor, uint64_t p
 }
 
 lib::ErrorOr<fs::ParentAndName> lookup_parent(int64_t descriptor, const UserPath& path) {
-    if (path.empty()) return lib::Error::not_found;
-    fs::VnodeReference start;
-    if (path.view()[0] == '/')
-        start = fs::VnodeReference::share(fs::root_vnode());
-    else
-        start = TRY(start_directory(descriptor));
+    fs::VnodeReference start = TRY(start_for(descriptor, path));
     return fs::resolve_parent(fs::Lookup{fs::root_vnode(), start.get(), true}, path.view());
 }
 

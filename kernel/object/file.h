@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "lib/error.h"
+#include "lib/string.h"
 #include "object/readiness.h"
 
 namespace fs {
@@ -77,6 +78,10 @@ public:
     // The VFS node behind the file (without a new reference), for fchdir,
     // *at() lookups relative to a directory fd, fstat-like calls and locks.
     virtual fs::Vnode* vnode() { return nullptr; }
+    // The path the file was opened by, for /proc/<pid>/fd (empty when
+    // not known: the node's own name or kind is shown then).
+    virtual const char* opened_path() const { return ""; }
+    virtual void set_opened_path(lib::String) {}
     // The pages behind the file, for mmap (tmpfs files, memfds), without a
     // new reference: a mapping that keeps it calls reference(). no_device
     // (ENODEV) for files that cannot be mapped.

@@ -33,6 +33,31 @@ int open_file() {
     return open("f", O_CREAT | O_RDWR, 0600);
 }
 
+// A child that write-locks the whole file, then waits (pauses, or sleeps
+// 0.1 s and exits, taking its lock with it); returns once it holds the lock.
+pid_t start_lock_holder(bool exit_soon) {
+    int ready[2];
+    if (pipe(ready) != 0) posix::fail(__FILE__, __LINE__, "pipe");
+    pid_t holder = fork();
+    if (holder == 0) {
+        int fd = open_file();
+        struct flock l = range(F_WRLCK, 0, 0);
+        fcntl(fd, F_SETLK, &l);
+        (void)!write(ready[1], "x", 1);
+        if (exit_soon) {
+            usleep(100000);
+            _exit(0);
+        }
+        pause();
+        _exit(0);
+    }
+    char byte;
+    if (read(ready[0], &byte, 1) != 1) posix::fail(__FILE__, __LINE__, "the lock holder did not start");
+    close(ready[0]);
+    close(ready[1]);
+    return holder;
+}
+
 }  // namespace
 
 POSIX_TEST(record_lock, conflicts_between_processes) {
@@ -99,19 +124,7 @@ POSIX_TEST(record_lock, closing_any_descriptor_releases_the_process_locks) {
 }
 
 POSIX_TEST(record_lock, locks_go_when_the_holder_exits_and_setlkw_waits) {
-    int ready[2];
-    CHECK_OK(pipe(ready));
-    pid_t holder = fork();
-    if (holder == 0) {
-        int fd = open_file();
-        struct flock l = range(F_WRLCK, 0, 0);
-        fcntl(fd, F_SETLK, &l);
-        (void)!write(ready[1], "x", 1);
-        usleep(100000);
-        _exit(0);  // the lock goes with the process
-    }
-    char byte;
-    CHECK_EQ(read(ready[0], &byte, 1), 1);
+    pid_t holder = start_lock_holder(true);  // its lock goes with the process
     int fd = CHECK_OK(open_file());
     struct flock want = range(F_WRLCK, 0, 0);
     CHECK_ERRNO(fcntl(fd, F_SETLK, &want), EAGAIN);
@@ -176,19 +189,7 @@ POSIX_TEST(flock, released_when_the_last_descriptor_closes) {
 }
 
 POSIX_TEST(record_lock, setlkw_is_interrupted_by_a_signal) {
-    int ready[2];
-    CHECK_OK(pipe(ready));
-    pid_t holder = fork();
-    if (holder == 0) {
-        int fd = open_file();
-        struct flock l = range(F_WRLCK, 0, 0);
-        fcntl(fd, F_SETLK, &l);
-        (void)!write(ready[1], "x", 1);
-        pause();
-        _exit(0);
-    }
-    char byte;
-    CHECK_EQ(read(ready[0], &byte, 1), 1);
+    pid_t holder = start_lock_holder(false);
     struct sigaction action = {};
     action.sa_handler = [](int) {};
     CHECK_OK(sigaction(SIGALRM, &action, nullptr));  // no SA_RESTART

@@ -125,3 +125,19 @@ POSIX_TEST(procfs, other_processes_and_read_only) {
     CHECK_ERRNO(unlink("/proc/uptime"), EPERM);
     CHECK_ERRNO(open("/proc/999999/stat", O_RDONLY), ENOENT);
 }
+
+POSIX_TEST(procfs, fd_links_of_regular_files_name_them) {
+    char cwd[4096];
+    CHECK(getcwd(cwd, sizeof cwd) != nullptr);
+    int fd = CHECK_OK(open("named", O_CREAT | O_RDWR, 0600));
+    std::string link = "/proc/self/fd/" + std::to_string(fd);
+    CHECK_STREQ(link_of(link).c_str(), (std::string(cwd) + "/named").c_str());
+    CHECK_OK(unlink("named"));
+    CHECK_STREQ(link_of(link).c_str(), (std::string(cwd) + "/named (deleted)").c_str());
+    // The link still opens the (unlinked) file.
+    CHECK_EQ(write(fd, "abc", 3), 3);
+    int again = CHECK_OK(open(link.c_str(), O_RDONLY));
+    char buffer[4] = {};
+    CHECK_EQ(read(again, buffer, 3), 3);
+    CHECK_STREQ(buffer, "abc");
+}

@@ -178,10 +178,16 @@ lib::Status process_link_target(ProcKind kind, sched::Process& process, int desc
             return lib::ok();
         }
         if (!vnode->is_directory()) {
-            // FIXME: only directories know their path; other files show
-            // their name (memfds their memfd: name).
-            if (vnode->links == 0 && vnode->name.length() > 0) {
+            // Regular files show the path they were opened by (" (deleted)"
+            // once unlinked, as Linux), memfds their memfd: name.
+            lib::StringView opened(file->opened_path());
+            if (!opened.empty()) {
+                text.add_bytes(opened.data, opened.length);
+                if (vnode->links == 0) text.add(" (deleted)");
+            } else if (vnode->links == 0 && vnode->name.length() > 0) {
                 text.add("/memfd:%s (deleted)", vnode->name.c_str());
+            } else if (vnode->type() == type_character_device) {
+                text.add("/dev/char/%u:%u", device_major(vnode->device), device_minor(vnode->device));
             } else {
                 text.add("/inode:%lu", vnode->inode);
             }

@@ -37,9 +37,12 @@ public:
     lib::ErrorOr<uint64_t> control(uint64_t request, uint64_t argument) override;
     lib::ErrorOr<mm::MemoryObject*> memory_object() override;
     Vnode* vnode() override { return vnode_; }
+    const char* opened_path() const override { return path_.c_str(); }
+    void set_opened_path(lib::String path) override { path_ = lib::move(path); }
 
 private:
     Vnode* vnode_;  // referenced
+    lib::String path_;
     uint64_t offset_ = 0;
 };
 

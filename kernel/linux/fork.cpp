@@ -36,8 +36,8 @@ lib::Status check_flags(uint64_t flags) {
     if ((flags & (clone_newuser | clone_fs)) == (clone_newuser | clone_fs)) return lib::Error::invalid_argument;
     if ((flags & clone_thread) && !(flags & clone_sighand)) return lib::Error::invalid_argument;
     if ((flags & clone_sighand) && !(flags & clone_vm)) return lib::Error::invalid_argument;
-    // Init has no siblings: CLONE_PARENT and CLONE_THREAD are refused to it.
-    if ((flags & (clone_parent | clone_thread)) && current_process().pid == 1) return lib::Error::invalid_argument;
+    // Init has no siblings: CLONE_PARENT is refused to it (threads are fine).
+    if ((flags & clone_parent) && current_process().pid == 1) return lib::Error::invalid_argument;
     // Legacy clone passes the pidfd through parent_tid too.
     if ((flags & clone_pidfd) && (flags & clone_parent_settid)) return lib::Error::invalid_argument;
     constexpr uint64_t understood = exit_signal_mask | clone_vm | clone_fs | clone_files | clone_sighand |

@@ -33,6 +33,19 @@ TEST(KernelPrograms, ForkUntilMemoryRunsOutFailsCleanlyAndLeaksNothing) {
     EXPECT_EQ(match[1], match[2]) << log;
 }
 
+TEST(KernelPrograms, ThreadStressAsInitPassesAndLeaksNothing) {
+    // Init (pid 1) itself runs the threads, forks and execs for 5 seconds.
+    std::string log;
+    int status = boot_and_wait(kernel_test_options("init=/sbin/thread-stress 5 /bin/hello", "programs"), log);
+    EXPECT_EQ(status, 0) << log;
+    EXPECT_EQ(log.find("FAIL"), std::string::npos) << log;
+    EXPECT_NE(log.find("\nPASS thread-stress\n"), std::string::npos) << log;
+    EXPECT_EQ(log.find("panic"), std::string::npos) << log;
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(log, match, std::regex("mm: (\\d+) frames free before init, (\\d+) after"))) << log;
+    EXPECT_EQ(match[1], match[2]) << log;
+}
+
 TEST(KernelPrograms, PipeChecksPassAsOnLinux) {
     std::string log;
     int status = boot_and_wait(kernel_test_options("init=/sbin/pipe-checks", "programs"), log);

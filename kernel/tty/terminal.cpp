@@ -32,6 +32,15 @@ sched::Process& caller() {
     return *sched::current_thread()->process;
 }
 
+// A session ends with its leader: the terminal is free for another one.
+// (Linux also sends the foreground group SIGHUP then; FIXME: not here.)
+// Session 0 is init's and has no leader process.
+bool session_over(int sid) {
+    if (sid == Terminal::no_session || sid == 0) return false;
+    sched::Process* leader = sched::find_process(sid);
+    return leader == nullptr || leader->state == sched::ProcessState::zombie;
+}
+
 }  // namespace
 
 TerminalFile::TerminalFile(fs::Vnode& node, int flags, Terminal& terminal)
@@ -205,7 +214,7 @@ void Terminal::acquire_if_possible(int open_flags) {
     sched::Process& process = caller();
     if (process.sid != process.pid || controlling_terminal_of(process.sid) != nullptr) return;
     Locked locked(lock_);
-    if (session_ != no_session) return;
+    if (session_ != no_session && !session_over(session_)) return;
     session_ = process.sid;
     foreground_ = process.pgid;
 }
@@ -307,7 +316,8 @@ lib::ErrorOr<uint64_t> Terminal::control(uint64_t request, uint64_t argument) {
                 return lib::Error::not_permitted;
             }
             // Taking a terminal from another session: root, asking with 1.
-            if (session_ != no_session && !(argument == 1 && process.credentials.euid == 0)) {
+            if (session_ != no_session && !session_over(session_) &&
+                !(argument == 1 && process.credentials.euid == 0)) {
                 return lib::Error::not_permitted;
             }
             Locked locked(lock_);

@@ -9,22 +9,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "children.h"
 #include "posix_test.h"
 
-namespace {
+using posix::in_child;
+using posix::spawn;
+using posix::wait_status;
 
-template <typename F>
-void in_child(F body) {
-    pid_t child = CHECK_OK(fork());
-    if (child == 0) {
-        body();
-        _exit(0);
-    }
-    int status = 0;
-    CHECK_EQ(waitpid(child, &status, 0), child);
-    CHECK(WIFEXITED(status));
-    CHECK_EQ(WEXITSTATUS(status), 0);
-}
+namespace {
 
 constexpr uid_t user = 1000, other = 2000;
 

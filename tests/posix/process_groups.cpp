@@ -4,33 +4,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "children.h"
 #include "posix_test.h"
 
+using posix::in_child;
+using posix::spawn;
+using posix::wait_status;
+
 namespace {
-
-template <typename F>
-pid_t spawn(F body) {
-    pid_t child = CHECK_OK(fork());
-    if (child == 0) {
-        body();
-        _exit(0);
-    }
-    return child;
-}
-
-int wait_status(pid_t child) {
-    int status = 0;
-    CHECK_EQ(waitpid(child, &status, 0), child);
-    return status;
-}
-
-// Runs body in a child and requires it to exit 0 (its CHECKs print FAIL).
-template <typename F>
-void in_child(F body) {
-    int status = wait_status(spawn(body));
-    CHECK(WIFEXITED(status));
-    CHECK_EQ(WEXITSTATUS(status), 0);
-}
 
 // A child that waits for a byte on a pipe before exiting; returns its pid.
 struct Sleeper {
@@ -178,10 +159,8 @@ POSIX_TEST(pgrp, kill_of_a_negative_pgid_reaches_the_whole_group) {
         CHECK_OK(setpgid(first.pid, first.pid));
         CHECK_OK(setpgid(second.pid, first.pid));
         CHECK_OK(kill(-first.pid, SIGTERM));
-        int status = wait_status(first.pid);
-        CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
-        status = wait_status(second.pid);
-        CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+        posix::check_killed_by(first.pid, SIGTERM);
+        posix::check_killed_by(second.pid, SIGTERM);
         CHECK_ERRNO(kill(-first.pid, SIGTERM), ESRCH);
         CHECK_ERRNO(kill(-999999, 0), ESRCH);
     });
@@ -196,8 +175,7 @@ POSIX_TEST(pgrp, kill_zero_signals_the_callers_group) {
         // The caller is in the group too: it ignores SIGTERM to survive it.
         signal(SIGTERM, SIG_IGN);
         CHECK_OK(kill(0, SIGTERM));
-        int status = wait_status(member.pid);
-        CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+        posix::check_killed_by(member.pid, SIGTERM);
         release(outsider);
     });
 }

@@ -17,7 +17,12 @@
 
 #include <cstdint>
 
+#include "children.h"
 #include "posix_test.h"
+
+using posix::check_killed_by;
+using posix::spawn;
+using posix::wait_status;
 
 namespace {
 
@@ -69,23 +74,6 @@ void alarm_after_ms(long ms) {
     timer.it_value.tv_sec = ms / 1000;
     timer.it_value.tv_usec = (ms % 1000) * 1000;
     CHECK_OK(setitimer(ITIMER_REAL, &timer, nullptr));
-}
-
-// A child that runs body and exits 0; returns its pid.
-template <typename F>
-pid_t spawn(F body) {
-    pid_t child = CHECK_OK(fork());
-    if (child == 0) {
-        body();
-        _exit(0);
-    }
-    return child;
-}
-
-int wait_status(pid_t child) {
-    int status = 0;
-    CHECK_EQ(waitpid(child, &status, 0), child);
-    return status;
 }
 
 void no_core_files() {
@@ -346,9 +334,7 @@ POSIX_TEST(signal, sigreturn_to_a_bad_rip_kills_with_sigsegv) {
         raise(SIGUSR1);
         _exit(7);
     });
-    int status = wait_status(child);
-    CHECK(WIFSIGNALED(status));
-    CHECK_EQ(WTERMSIG(status), SIGSEGV);
+    check_killed_by(child, SIGSEGV);
 }
 
 namespace {
@@ -415,9 +401,7 @@ POSIX_TEST(signal, a_handler_without_sa_restorer_gets_sigsegv) {
         raise(SIGUSR1);
         _exit(7);
     });
-    int status = wait_status(child);
-    CHECK(WIFSIGNALED(status));
-    CHECK_EQ(WTERMSIG(status), SIGSEGV);
+    check_killed_by(child, SIGSEGV);
 }
 
 // --- faults ----------------------------------------------------------------
@@ -496,9 +480,7 @@ POSIX_TEST(signal, blocked_fault_signal_still_kills) {
         *static_cast<volatile int*>(nullptr) = 1;
         _exit(7);
     });
-    int status = wait_status(child);
-    CHECK(WIFSIGNALED(status));
-    CHECK_EQ(WTERMSIG(status), SIGSEGV);
+    check_killed_by(child, SIGSEGV);
 }
 
 // --- default actions, stop and continue -------------------------------------
@@ -511,15 +493,13 @@ POSIX_TEST(signal, default_actions_terminate_or_ignore) {
         raise(SIGTERM);
         _exit(7);
     });
-    int status = wait_status(child);
-    CHECK(WIFSIGNALED(status));
-    CHECK_EQ(WTERMSIG(status), SIGTERM);
+    check_killed_by(child, SIGTERM);
     child = spawn([] {
         no_core_files();
         raise(SIGQUIT);  // core action: killed, and with RLIMIT_CORE 0 no core
         _exit(7);
     });
-    status = wait_status(child);
+    int status = wait_status(child);
     CHECK(WIFSIGNALED(status));
     CHECK_EQ(WTERMSIG(status), SIGQUIT);
     CHECK(!WCOREDUMP(status));
@@ -533,9 +513,7 @@ POSIX_TEST(signal, sigkill_cannot_be_blocked_or_ignored) {
         for (;;) pause();
     });
     CHECK_OK(kill(child, SIGKILL));
-    int status = wait_status(child);
-    CHECK(WIFSIGNALED(status));
-    CHECK_EQ(WTERMSIG(status), SIGKILL);
+    check_killed_by(child, SIGKILL);
 }
 
 POSIX_TEST(signal, stop_and_continue_are_seen_by_waitpid) {
@@ -676,9 +654,7 @@ POSIX_TEST(signal, write_to_a_pipe_without_reader_raises_sigpipe) {
         write(fds[1], "x", 1);
         _exit(7);
     });
-    int status = wait_status(child);
-    CHECK(WIFSIGNALED(status));
-    CHECK_EQ(WTERMSIG(status), SIGPIPE);
+    check_killed_by(child, SIGPIPE);
     // Ignored, the write fails with EPIPE instead.
     install(SIGPIPE, SIG_IGN);
     int fds[2];

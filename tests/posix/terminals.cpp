@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <initializer_list>
 #include <string>
 
 #include "posix_test.h"
@@ -73,33 +74,46 @@ void catch_signal(int signal) {
     caught = signal;
 }
 
-// A child in its own session with the pty's slave as controlling terminal;
-// it reports the first signal among those given through the pipe.
-pid_t session_child(const std::string& slave_name, int report, int ready, const int* signals, int count) {
+// Runs a child in its own session with the pty's slave as its controlling
+// terminal (so its group is the foreground), does act, and returns the
+// signal among those given that the child caught first.
+template <typename F>
+int signal_caught_by_session_child(const Pty& pty, std::initializer_list<int> signals, F act) {
+    int report[2], ready[2];
+    CHECK_OK(pipe(report));
+    CHECK_OK(pipe(ready));
     pid_t child = CHECK_OK(fork());
     if (child == 0) {
         // Blocked until sigsuspend, so a signal cannot slip in between the
         // check of caught and the wait.
         sigset_t blocked, original;
         sigemptyset(&blocked);
-        for (int i = 0; i < count; ++i) {
-            signal(signals[i], catch_signal);
-            sigaddset(&blocked, signals[i]);
+        for (int signal_number : signals) {
+            signal(signal_number, catch_signal);
+            sigaddset(&blocked, signal_number);
         }
         sigprocmask(SIG_BLOCK, &blocked, &original);
         if (setsid() < 0) _exit(10);
-        int fd = open(slave_name.c_str(), O_RDWR);
+        int fd = open(pty.name.c_str(), O_RDWR);
         if (fd < 0) _exit(11);
         if (ioctl(fd, TIOCSCTTY, 0) < 0) _exit(12);
         if (tcgetpgrp(fd) != getpid()) _exit(13);
         char byte = 'r';
-        (void)!write(ready, &byte, 1);
+        (void)!write(ready[1], &byte, 1);
         while (caught == 0) sigsuspend(&original);
         byte = static_cast<char>(caught);
-        (void)!write(report, &byte, 1);
+        (void)!write(report[1], &byte, 1);
         _exit(0);
     }
-    return child;
+    char byte = 0;
+    CHECK_EQ(read(ready[0], &byte, 1), 1);
+    act();
+    CHECK_EQ(read(report[0], &byte, 1), 1);
+    int status;
+    CHECK_EQ(waitpid(child, &status, 0), child);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    for (int fd : {report[0], report[1], ready[0], ready[1]}) close(fd);
+    return byte;
 }
 
 }  // namespace
@@ -231,54 +245,22 @@ POSIX_TEST(tty, window_size_round_trips) {
 
 POSIX_TEST(tty, control_c_sends_sigint_to_the_foreground_group) {
     Pty pty = open_pty();
-    int report[2], ready[2];
-    CHECK_OK(pipe(report));
-    CHECK_OK(pipe(ready));
-    int signals[] = {SIGINT, SIGWINCH};
-    pid_t child = session_child(pty.name, report[1], ready[1], signals, 2);
-    char byte = 0;
-    CHECK_EQ(read(ready[0], &byte, 1), 1);
-    put(pty.master, "\x03");
-    CHECK_EQ(read(report[0], &byte, 1), 1);
-    CHECK_EQ(byte, SIGINT);
-    int status;
-    CHECK_EQ(waitpid(child, &status, 0), child);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK_EQ(signal_caught_by_session_child(pty, {SIGINT, SIGWINCH}, [&] { put(pty.master, "\x03"); }), SIGINT);
 }
 
 POSIX_TEST(tty, control_backslash_and_z_send_sigquit_and_sigtstp) {
     Pty pty = open_pty();
-    int report[2], ready[2];
-    CHECK_OK(pipe(report));
-    CHECK_OK(pipe(ready));
-    int signals[] = {SIGQUIT};
-    pid_t child = session_child(pty.name, report[1], ready[1], signals, 1);
-    char byte = 0;
-    CHECK_EQ(read(ready[0], &byte, 1), 1);
-    put(pty.master, "\x1c");
-    CHECK_EQ(read(report[0], &byte, 1), 1);
-    CHECK_EQ(byte, SIGQUIT);
-    int status;
-    CHECK_EQ(waitpid(child, &status, 0), child);
+    CHECK_EQ(signal_caught_by_session_child(pty, {SIGQUIT}, [&] { put(pty.master, "\x1c"); }), SIGQUIT);
+    CHECK_EQ(signal_caught_by_session_child(pty, {SIGTSTP}, [&] { put(pty.master, "\x1a"); }), SIGTSTP);
 }
 
 POSIX_TEST(tty, window_size_change_sends_sigwinch) {
     Pty pty = open_pty();
-    int report[2], ready[2];
-    CHECK_OK(pipe(report));
-    CHECK_OK(pipe(ready));
-    int signals[] = {SIGWINCH};
-    pid_t child = session_child(pty.name, report[1], ready[1], signals, 1);
-    char byte = 0;
-    CHECK_EQ(read(ready[0], &byte, 1), 1);
     winsize size = {};
     size.ws_row = 50;
     size.ws_col = 132;
-    CHECK_OK(ioctl(pty.master, TIOCSWINSZ, &size));
-    CHECK_EQ(read(report[0], &byte, 1), 1);
-    CHECK_EQ(byte, SIGWINCH);
-    int status;
-    CHECK_EQ(waitpid(child, &status, 0), child);
+    CHECK_EQ(signal_caught_by_session_child(pty, {SIGWINCH}, [&] { CHECK_OK(ioctl(pty.master, TIOCSWINSZ, &size)); }),
+             SIGWINCH);
 }
 
 POSIX_TEST(tty, controlling_terminal_ioctls) {

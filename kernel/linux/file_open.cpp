@@ -1,6 +1,5 @@
 // open, openat, creat, close, memfd_create.
 #include "fs/tmpfs/tmpfs.h"
-#include "fs/vfs/locks.h"
 #include "fs/vfs/mount.h"
 #include "fs/vfs/open_file.h"
 #include "lib/allocator.h"
@@ -102,15 +101,9 @@ Result sys_creat(const Arguments& a) {
 }
 
 Result sys_close(const Arguments& a) {
-    sched::Process& process = current_process();
-    fs::VnodeReference node;
-    {
-        auto file = TRY(process.files.get(static_cast<int>(a.a0)));
-        node = fs::VnodeReference::share(file->vnode());
-    }
-    TRY(process.files.close(static_cast<int>(a.a0)));
-    // POSIX: closing any descriptor of a file drops the process's record locks on it.
-    if (node) fs::release_record_locks(*node, process.pid);
+    // POSIX: closing any descriptor of a file drops the process's record
+    // locks on it (File::descriptor_closed).
+    TRY(current_process().files.close(static_cast<int>(a.a0)));
     return uint64_t(0);
 }
 

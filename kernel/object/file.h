@@ -82,6 +82,9 @@ public:
     // not known: the node's own name or kind is shown then).
     virtual const char* opened_path() const { return ""; }
     virtual void set_opened_path(lib::String) {}
+    // A descriptor naming this file was closed by the current process
+    // (close, dup2 over it, close-on-exec): POSIX record locks go then.
+    virtual void descriptor_closed() {}
     // The pages behind the file, for mmap (tmpfs files, memfds), without a
     // new reference: a mapping that keeps it calls reference(). no_device
     // (ENODEV) for files that cannot be mapped.

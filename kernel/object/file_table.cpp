@@ -44,7 +44,10 @@ void FileTable::close_all(Table& table) {
         // Cleared before the release: a File's destructor may look at the table.
         File* closing = file;
         file = nullptr;
-        if (closing != nullptr) closing->release();
+        if (closing != nullptr) {
+            closing->descriptor_closed();
+            closing->release();
+        }
     }
 }
 
@@ -74,7 +77,10 @@ lib::Status FileTable::install_at(int descriptor, File* file, bool close_on_exec
     File* previous = table_->files[descriptor];
     table_->files[descriptor] = file;
     table_->close_on_exec[descriptor] = close_on_exec;
-    if (previous != nullptr) previous->release();
+    if (previous != nullptr) {
+        previous->descriptor_closed();
+        previous->release();
+    }
     return lib::ok();
 }
 
@@ -93,6 +99,7 @@ lib::Status FileTable::close(int descriptor) {
     }
     File* file = table_->files[descriptor];
     table_->files[descriptor] = nullptr;
+    file->descriptor_closed();
     file->release();
     return lib::ok();
 }

@@ -200,3 +200,18 @@ POSIX_TEST(record_lock, setlkw_is_interrupted_by_a_signal) {
     kill(holder, SIGKILL);
     waitpid(holder, nullptr, 0);
 }
+
+POSIX_TEST(record_lock, dup2_over_a_descriptor_releases_the_locks) {
+    int fd = CHECK_OK(open_file());
+    int other = CHECK_OK(open("f", O_RDONLY));
+    struct flock l = range(F_WRLCK, 0, 0);
+    CHECK_OK(fcntl(fd, F_SETLK, &l));
+    int null = CHECK_OK(open("/dev/null", O_RDONLY));
+    CHECK_OK(dup2(null, other));  // closes a descriptor of f
+    int status = in_child([] {
+        int child = open_file();
+        struct flock want = range(F_WRLCK, 0, 0);
+        return fcntl(child, F_SETLK, &want) == 0 ? 0 : 1;
+    });
+    CHECK_EQ(status, 0);
+}

@@ -86,12 +86,19 @@ public:
     }
 
     // Releases every entry below this directory (unmounting the filesystem
-    // breaks the parent/child reference cycles this way).
+    // breaks the parent/child reference cycles this way). Iterative: a
+    // process can nest directories deeper than a kernel stack could recurse.
     void clear() {
         while (!entries_.empty()) {
-            Entry& last = entries_[entries_.size() - 1];
-            if (last.node->is_directory()) static_cast<TmpfsNode*>(last.node)->clear();
-            drop(&last);
+            // Down to a directory whose last entry is a file or an empty directory.
+            TmpfsNode* directory = this;
+            for (;;) {
+                Entry& last = directory->entries_[directory->entries_.size() - 1];
+                auto* child = static_cast<TmpfsNode*>(last.node);
+                if (!child->is_directory() || child->entries_.empty()) break;
+                directory = child;
+            }
+            directory->drop(&directory->entries_[directory->entries_.size() - 1]);
         }
     }
 

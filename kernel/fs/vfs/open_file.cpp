@@ -7,6 +7,8 @@
 #include "mm/memory_object.h"
 #include "mm/user_copy.h"
 #include "sched/clock.h"
+#include "sched/process.h"
+#include "sched/thread.h"
 
 namespace fs {
 namespace {
@@ -23,6 +25,11 @@ VnodeFile::VnodeFile(Vnode& vnode, int flags) : vnode_(&vnode) {
 VnodeFile::~VnodeFile() {
     release_flocks(this);
     vnode_->release();
+}
+
+void VnodeFile::descriptor_closed() {
+    sched::Thread* thread = sched::current_thread();
+    if (thread != nullptr && thread->process != nullptr) release_record_locks(*vnode_, thread->process->pid);
 }
 
 lib::ErrorOr<size_t> VnodeFile::read_at(uint64_t offset, uint64_t user_address, size_t length) {

@@ -39,6 +39,7 @@ public:
     Vnode* vnode() override { return vnode_; }
     const char* opened_path() const override { return path_.c_str(); }
     void set_opened_path(lib::String path) override { path_ = lib::move(path); }
+    void descriptor_closed() override;
 
 private:
     Vnode* vnode_;  // referenced

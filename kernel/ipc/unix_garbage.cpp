@@ -84,6 +84,7 @@ void collect_garbage() {
         auto take = [&](UnixSocket& owner) {
             while (Message* message = owner.queue.pop_front()) doomed.push_back(*message);
             owner.queued_bytes = 0;
+            owner.queued_messages = 0;
         };
         take(socket);
         socket.pending.for_each(take);

@@ -50,6 +50,7 @@ lib::ErrorOr<Message*> make_message(const UserBuffers& data, size_t offset, size
 void enqueue(UnixSocket& receiver, Message* message) {
     receiver.queue.push_back(*message);
     receiver.queued_bytes += message->length;
+    ++receiver.queued_messages;
     receiver.queue_grew();
 }
 
@@ -127,7 +128,7 @@ lib::ErrorOr<size_t> send_record(UnixSocket& socket, SendRequest& request) {
             return lib::Error::not_permitted;  // it only hears its own peer
         }
         if (target->receive_shut) return lib::Error::broken_pipe;
-        if (target->room() >= data.total || target->queue.empty()) {
+        if (target->room() >= data.total + message_overhead || target->queue.empty()) {
             Message* message = TRY(make_message(data, 0, data.total, request, true, socket.name));
             enqueue(*target, message);
             return data.total;
@@ -225,6 +226,7 @@ lib::Status receive_stream(UnixSocket& socket, const UserBuffers& buffers, int f
                 socket.queued_bytes -= count;
                 if (message->remaining() == 0) {
                     MessageQueue::remove(*message);
+                    --socket.queued_messages;
                     lib::destroy(message);
                 }
             }
@@ -263,6 +265,7 @@ lib::Status receive_record(UnixSocket& socket, const UserBuffers& buffers, int f
     if (!peek) {
         MessageQueue::remove(*message);
         socket.queued_bytes -= message->length;
+        --socket.queued_messages;
         lib::destroy(message);
         socket.queue_shrank();
     }

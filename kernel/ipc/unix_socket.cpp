@@ -97,11 +97,9 @@ UnixSocket::~UnixSocket() {
         if (bound_node->socket == this) bound_node->socket = nullptr;
         bound_node->release();
     }
-    // Connections nobody accepted are reset.
-    while (UnixSocket* embryo = pending.pop_front()) {
-        embryo->listener = nullptr;
-        embryo->release();
-    }
+    // Connections nobody accepted are reset (each still names this listener,
+    // which its destructor reads while this one is not yet gone).
+    while (UnixSocket* embryo = pending.pop_front()) embryo->release();
     if (listener != nullptr) {
         lib::List<UnixSocket, &UnixSocket::pending_node>::remove(*this);
         --listener->pending_count;
@@ -145,7 +143,7 @@ uint32_t UnixSocket::ready_events() {
     if (connection_based() && state == State::unconnected) events |= object::poll_hangup;
     // As Linux, writable while at most a quarter of the buffer is in flight
     // (even after a shutdown: the write then fails at once).
-    bool writable = peer == nullptr || peer->queued_bytes * 4 <= receive_limit;
+    bool writable = peer == nullptr || peer->queue_cost() * 4 <= receive_limit;
     if (writable) events |= object::poll_out | object::poll_write_normal | 0x200 /* POLLWRBAND */;
     return events;
 }

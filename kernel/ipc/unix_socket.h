@@ -5,8 +5,8 @@
 //
 // Every socket owns a receive queue of messages. A sender appends to its
 // peer's queue and blocks (or fails with EAGAIN) while that queue holds
-// receive_limit bytes, as Linux's default socket buffers make writers block
-// at about 200 KiB. A stream read may take bytes from several messages but
+// receive_limit bytes (counting a fixed overhead per message), as Linux's
+// default socket buffers make writers block at about 200 KiB. A stream read may take bytes from several messages but
 // stops after one that carried descriptors, as Linux does; datagram and
 // seqpacket reads take one message (the rest of a long one is dropped,
 // MSG_TRUNC). Descriptors in a message are references to the Files: they

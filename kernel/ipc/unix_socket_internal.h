@@ -25,6 +25,8 @@ struct Message {
 
 using MessageQueue = lib::List<Message, &Message::node>;
 
+constexpr size_t message_overhead = 512;
+
 class UnixSocket final : public object::File {
 public:
     enum class State : uint8_t { unconnected, listening, connected };
@@ -43,8 +45,12 @@ public:
     bool nonblocking(int flags) const {
         return (flags & message_dont_wait) != 0 || (status_flags & object::open_nonblocking) != 0;
     }
+    // What the queue costs against receive_limit: its bytes and, as Linux
+    // charges each buffer's overhead, a fixed amount per message (so empty
+    // datagrams or one-byte writes cannot queue without end).
+    size_t queue_cost() const { return queued_bytes + queued_messages * message_overhead; }
     // Room left in this socket's receive queue.
-    size_t room() const { return queued_bytes >= receive_limit ? 0 : receive_limit - queued_bytes; }
+    size_t room() const { return queue_cost() >= receive_limit ? 0 : receive_limit - queue_cost(); }
     // Makes peer this socket's peer (or none), keeping followers lists right.
     void set_peer(UnixSocket* new_peer);
     // After this socket's queue grew or shrank: wake whoever waits.
@@ -59,6 +65,7 @@ public:
 
     MessageQueue queue;
     size_t queued_bytes = 0;
+    size_t queued_messages = 0;
     bool receive_shut = false;  // SHUT_RD here, or SHUT_WR by the peer
     bool send_shut = false;
     bool peer_lost = false;  // a datagram peer went away: the next send is ECONNREFUSED

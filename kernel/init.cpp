@@ -107,6 +107,7 @@ void start_init(const boot::BootInfo& info, const boot::CommandLine& command_lin
     if (loaded.is_error()) console::panic("init: cannot load %s: %s", path, lib::error_name(loaded.error()));
     auto thread = sched::create_user_thread(process, loaded.value().entry, loaded.value().stack_pointer);
     if (thread.is_error()) console::panic("init: no memory for its thread");
+    sched::set_thread_name_from_path(*thread.value(), path);
     console::log("init: %s with %lu arguments\n", path, arguments.argc - 1);
     sched::make_runnable(thread.value());
 }

@@ -144,7 +144,9 @@ Result sys_execve(const Arguments& a) {
 
     sched::Thread& thread = current_thread();
     thread.signals.alternate_stack = {};
-    sched::set_thread_name_from_path(thread, process.executable);
+    // comm is the name execve was given (busybox applets show as "sh", "ls"),
+    // /proc/<pid>/exe the file itself, as on Linux.
+    sched::set_thread_name_from_path(thread, path);
     thread.fs_base = thread.gs_base = 0;
     thread.clear_child_tid = thread.robust_list = 0;
     arch::write_msr(arch::msr_fs_base, 0);

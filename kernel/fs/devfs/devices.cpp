@@ -95,6 +95,42 @@ lib::Status add_device_node(lib::StringView path, uint32_t mode, uint64_t device
     return lib::Error::invalid_argument;
 }
 
+namespace {
+
+// Searches directory (and, with depth, its subdirectories) for a device
+// node numbered device; writes prefix + its name into buffer.
+bool find_device(Vnode& directory, uint64_t device, int depth, char* buffer, size_t capacity, size_t used) {
+    DirectoryEntry entry;
+    for (uint64_t cookie = 2;; cookie = entry.next_cookie) {
+        auto more = directory.read_entry(cookie, entry);
+        if (more.is_error() || !more.value()) return false;
+        bool is_device = entry.type == type_character_device;
+        if (!is_device && !(entry.type == type_directory && depth > 0)) continue;
+        auto found = directory.lookup(entry.name);
+        if (found.is_error()) continue;
+        VnodeReference node = VnodeReference::adopt(found.value());
+        if (used + entry.name.length + 2 > capacity) continue;
+        lib::copy_bytes(buffer + used, entry.name.data, entry.name.length);
+        size_t end = used + entry.name.length;
+        if (is_device && node->device == device) {
+            buffer[end] = '\0';
+            return true;
+        }
+        if (!is_device) {
+            buffer[end] = '/';
+            if (find_device(*node, device, depth - 1, buffer, capacity, end + 1)) return true;
+        }
+    }
+}
+
+}  // namespace
+
+void device_node_name(uint64_t device, char* buffer, size_t capacity) {
+    if (capacity == 0) return;
+    buffer[0] = '\0';
+    if (devfs == nullptr || !find_device(*devfs->root(), device, 1, buffer, capacity, 0)) buffer[0] = '\0';
+}
+
 lib::Status remove_device_node(lib::StringView path) {
     if (devfs == nullptr) return lib::Error::not_found;
     auto parent = TRY(resolve_parent(Lookup{devfs->root(), devfs->root(), true}, path));

@@ -32,6 +32,9 @@ lib::ErrorOr<FileSystem*> create_devfs();
 // removes one; for drivers whose devices come and go.
 lib::Status add_device_node(lib::StringView path, uint32_t mode, uint64_t device);
 lib::Status remove_device_node(lib::StringView path);
+// The path below /dev of a node with this device number ("console",
+// "pts/0"; one directory deep), for /proc/<pid>/fd; empty when none.
+void device_node_name(uint64_t device, char* buffer, size_t capacity);
 
 // Linux's numbers for the standard devices.
 constexpr uint64_t null_device = make_device(1, 3), zero_device = make_device(1, 5), full_device = make_device(1, 7),

@@ -1,6 +1,7 @@
 // /proc/<pid>/stat, statm, status, cmdline, comm, and the targets of exe,
 // cwd and fd/N.
 #include "fs/procfs/generators.h"
+#include "fs/devfs/devices.h"
 #include "fs/vfs/mount.h"
 #include "fs/vfs/path.h"
 #include "lib/allocator.h"
@@ -187,7 +188,12 @@ lib::Status process_link_target(ProcKind kind, sched::Process& process, int desc
             } else if (vnode->links == 0 && vnode->name.length() > 0) {
                 text.add("/memfd:%s (deleted)", vnode->name.c_str());
             } else if (vnode->type() == type_character_device) {
-                text.add("/dev/char/%u:%u", device_major(vnode->device), device_minor(vnode->device));
+                char name[64];
+                device_node_name(vnode->device, name, sizeof name);
+                if (name[0] != '\0')
+                    text.add("/dev/%s", name);
+                else
+                    text.add("/dev/char/%u:%u", device_major(vnode->device), device_minor(vnode->device));
             } else {
                 text.add("/inode:%lu", vnode->inode);
             }

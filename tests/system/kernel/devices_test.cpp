@@ -10,7 +10,7 @@ namespace tessera::system_test {
 namespace {
 
 TEST(KernelDevices, CapabilityChecksPassAndLeakNothing) {
-    auto options = kernel_test_options("init=/sbin/device-checks", "programs");
+    auto options = kernel_test_options("init=/sbin/device-checks", "devices");
     options.extra_arguments = {"-vga", "none", "-device", "virtio-gpu-pci", "-device", "virtio-keyboard-pci"};
     std::string log;
     int status = boot_and_wait(options, log);

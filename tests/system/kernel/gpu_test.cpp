@@ -92,7 +92,7 @@ std::map<std::string, std::uint64_t> counters_after(const std::string& log, cons
 }
 
 qemu::Options gpu_options(std::uint32_t width, std::uint32_t height) {
-    auto options = kernel_test_options("init=/sbin/gpu-pattern", "programs");
+    auto options = kernel_test_options("init=/sbin/gpu-pattern", "devices");
     options.extra_arguments = {"-vga", "none", "-device",
                                "virtio-gpu-pci,xres=" + std::to_string(width) + ",yres=" + std::to_string(height)};
     return options;

@@ -20,7 +20,7 @@ namespace {
 constexpr auto timeout = std::chrono::seconds(60);
 
 qemu::Options devmgr_options(const std::string& client, std::vector<std::string> devices) {
-    auto options = kernel_test_options("init=/sbin/devmgr --verbose-drivers -- /sbin/" + client, "programs");
+    auto options = kernel_test_options("init=/sbin/devmgr --verbose-drivers -- /sbin/" + client, "devices");
     options.extra_arguments = {"-vga", "none"};
     for (auto& device : devices) {
         options.extra_arguments.push_back("-device");

@@ -41,12 +41,24 @@ timespec in_ns(uint64_t ns, clockid_t clock) {
     return timespec{static_cast<time_t>(at / 1000000000), static_cast<long>(at % 1000000000)};
 }
 
-// Spins (yielding) until n threads wait on word: a wake then finds them.
-void settle() {
-    for (int i = 0; i < 20; ++i) {
-        sched_yield();
-        usleep(2000);
-    }
+long futex2(void* address, int operation, uint32_t value, uint32_t value2, void* address2, uint32_t value3);
+
+// How many threads wait on word: requeueing them onto the same word moves
+// nothing but counts them.
+long waiters_on(void* word) {
+    return futex2(word, FUTEX_REQUEUE_PRIVATE, 0, INT_MAX, word, 0);
+}
+
+// Waits (up to 10 s) until n threads wait on word, so a wake finds them.
+void wait_for_waiters(void* word, long n) {
+    for (int i = 0; i < 10000 && waiters_on(word) < n; ++i) usleep(1000);
+    if (waiters_on(word) < n) posix::fail(__FILE__, __LINE__, "the waiters never arrived");
+}
+
+template <typename Condition>
+void wait_until(Condition condition) {
+    for (int i = 0; i < 10000 && !condition(); ++i) usleep(1000);
+    if (!condition()) posix::fail(__FILE__, __LINE__, "timed out waiting");
 }
 
 // A lock made of one futex word (Drepper's "mutex 2"): 0 free, 1 locked,
@@ -143,7 +155,7 @@ POSIX_TEST(futex, wake_wakes_a_waiter) {
     std::atomic<uint32_t> word{0};
     std::atomic<long> result{-2};
     std::thread waiter([&] { result = futex(&word, FUTEX_WAIT_PRIVATE, 0); });
-    settle();
+    wait_for_waiters(&word, 1);
     word = 1;
     CHECK_EQ(futex(&word, FUTEX_WAKE_PRIVATE, 1), 1);
     waiter.join();
@@ -154,7 +166,7 @@ POSIX_TEST(futex, wake_bitset_wakes_only_matching_waiters) {
     std::atomic<uint32_t> word{0};
     std::atomic<long> result{-2};
     std::thread waiter([&] { result = futex(&word, FUTEX_WAIT_BITSET_PRIVATE, 0, nullptr, nullptr, 0x1); });
-    settle();
+    wait_for_waiters(&word, 1);
     CHECK_EQ(futex(&word, FUTEX_WAKE_BITSET_PRIVATE, 1, nullptr, nullptr, 0x2), 0);
     CHECK_EQ(futex(&word, FUTEX_WAKE_BITSET_PRIVATE, 1, nullptr, nullptr, 0x3), 1);
     waiter.join();
@@ -168,10 +180,10 @@ POSIX_TEST(futex, wake_count_limits_the_wakes) {
     for (int i = 0; i < 3; ++i) waiters.emplace_back([&] {
         if (futex(&word, FUTEX_WAIT_PRIVATE, 0) == 0) woken.fetch_add(1);
     });
-    settle();
+    wait_for_waiters(&word, 3);
     CHECK_EQ(futex(&word, FUTEX_WAKE_PRIVATE, 2), 2);
-    settle();
-    CHECK_EQ(woken.load(), 2);
+    wait_until([&] { return woken.load() == 2; });
+    CHECK_EQ(waiters_on(&word), 1);
     CHECK_EQ(futex(&word, FUTEX_WAKE_PRIVATE, 5), 1);
     for (auto& thread : waiters) thread.join();
     CHECK_EQ(woken.load(), 3);
@@ -184,7 +196,7 @@ POSIX_TEST(futex, requeue_moves_waiters_to_the_second_word) {
     for (int i = 0; i < 3; ++i) waiters.emplace_back([&] {
         if (futex(&first, FUTEX_WAIT_PRIVATE, 0) == 0) woken.fetch_add(1);
     });
-    settle();
+    wait_for_waiters(&first, 3);
     CHECK_EQ(futex2(&first, FUTEX_REQUEUE_PRIVATE, 1, 2, &second, 0), 3);  // 1 woken + 2 moved
     CHECK_EQ(futex(&first, FUTEX_WAKE_PRIVATE, 10), 0);
     CHECK_EQ(futex(&second, FUTEX_WAKE_PRIVATE, 10), 2);
@@ -202,7 +214,7 @@ POSIX_TEST(futex, cmp_requeue_checks_the_value) {
 
     std::atomic<long> result{-2};
     std::thread waiter([&] { result = futex(&first, FUTEX_WAIT_PRIVATE, 5); });
-    settle();
+    wait_for_waiters(&first, 1);
     CHECK_EQ(futex2(&first, FUTEX_CMP_REQUEUE_PRIVATE, 0, 1, &second, 5), 1);
     CHECK_EQ(futex(&second, FUTEX_WAKE_PRIVATE, 1), 1);
     waiter.join();
@@ -227,7 +239,8 @@ POSIX_TEST(futex, wake_op_changes_the_second_word_and_wakes_by_comparison) {
     std::atomic<int> woken{0};
     std::thread a([&] { if (futex(&first, FUTEX_WAIT_PRIVATE, 0) == 0) woken.fetch_add(1); });
     std::thread b([&] { if (futex(&second, FUTEX_WAIT_PRIVATE, 16) == 0) woken.fetch_add(1); });
-    settle();
+    wait_for_waiters(&first, 1);
+    wait_for_waiters(&second, 1);
     CHECK_EQ(futex2(&first, FUTEX_WAKE_OP_PRIVATE, 1, 1, &second, FUTEX_OP(FUTEX_OP_SET, 0, FUTEX_OP_CMP_EQ, 16)), 2);
     a.join();
     b.join();
@@ -345,7 +358,7 @@ POSIX_TEST(futex, wait_interrupted_by_a_handled_signal_is_eintr) {
         error = errno;
         result = r;
     });
-    settle();
+    wait_for_waiters(&word, 1);
     CHECK_OK(pthread_kill(waiter.native_handle(), SIGUSR1));
     waiter.join();
     CHECK_EQ(result.load(), -1);
@@ -366,10 +379,11 @@ POSIX_TEST(futex, sa_restart_restarts_an_untimed_wait_but_not_a_timed_one) {
         error = errno;
         result = r;
     });
-    settle();
+    wait_for_waiters(&word, 1);
     CHECK_OK(pthread_kill(untimed.native_handle(), SIGUSR1));
-    settle();
-    CHECK_EQ(result.load(), -2);  // still waiting
+    usleep(20000);
+    wait_for_waiters(&word, 1);  // back in the wait after the handler
+    CHECK_EQ(result.load(), -2);
     word = 1;
     while (result.load() == -2) {
         futex(&word, FUTEX_WAKE_PRIVATE, 1);
@@ -386,7 +400,7 @@ POSIX_TEST(futex, sa_restart_restarts_an_untimed_wait_but_not_a_timed_one) {
         error = errno;
         result = r;
     });
-    settle();
+    wait_for_waiters(&word, 1);
     CHECK_OK(pthread_kill(timed.native_handle(), SIGUSR1));
     timed.join();
     CHECK_EQ(result.load(), -1);

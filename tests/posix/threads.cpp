@@ -207,10 +207,13 @@ POSIX_TEST(thread, exit_group_from_a_thread_ends_every_thread) {
 }
 
 POSIX_TEST(thread, process_ends_with_its_last_thread) {
+    int go[2];
+    CHECK_OK(pipe(go));
     pid_t child = CHECK_OK(fork());
     if (child == 0) {
-        std::thread([] {
-            usleep(100000);  // long after the main thread left
+        std::thread([fd = go[0]] {
+            char byte;
+            (void)!read(fd, &byte, 1);  // the parent's go, after the main thread left
             _exit(5);
         }).detach();
         syscall(SYS_exit, 0);  // the main thread only
@@ -219,6 +222,7 @@ POSIX_TEST(thread, process_ends_with_its_last_thread) {
     usleep(30000);
     int status = 0;
     CHECK_EQ(CHECK_OK(waitpid(child, &status, WNOHANG)), 0);  // the other thread still runs
+    CHECK_EQ(write(go[1], "g", 1), 1);
     status = wait_status_of(child);
     CHECK(WIFEXITED(status));
     CHECK_EQ(WEXITSTATUS(status), 5);

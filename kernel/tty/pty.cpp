@@ -56,16 +56,18 @@ public:
     size_t output_queued() const { return output_.used(); }
     bool slave_gone() { return slave_opened && !has_files(); }
     lib::Spinlock& lock() { return lock_; }
+    void wake_slave_writers() { wake_writers(); }
     uint16_t* window() { return window_; }
 
     void master_closed();
     void detach(TerminalFile& file) override;
 
 protected:
-    // FIXME: output beyond the master's 64 KiB buffer is dropped; Linux
-    // makes the slave's writer wait for the master to read.
+    // Program output waits for room (output_room); echo that finds the
+    // buffer full is dropped.
     void device_output(const char* bytes, size_t length) override;
     bool hung_up() override { return master == nullptr; }
+    size_t output_room() override { return output_.free_space(); }
 
 public:
     ~Pty() override { lib::deallocate(storage_); }
@@ -93,6 +95,7 @@ public:
                 gone = pty_.slave_gone();
             }
             if (copied > 0) {
+                pty_.wake_slave_writers();
                 TRY(mm::copy_to_user(user_address, buffer, copied));
                 return copied;
             }
@@ -191,6 +194,7 @@ void Pty::master_closed() {
         group = foreground_;
     }
     ptys[index] = nullptr;
+    wake_writers();
     // The slave side hangs up: readers see end of file, the session's
     // foreground group gets SIGHUP.
     notify_terminal_side();

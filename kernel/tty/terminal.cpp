@@ -56,7 +56,7 @@ lib::ErrorOr<size_t> TerminalFile::read(uint64_t user_address, size_t length) {
     return terminal_.read(*this, user_address, length);
 }
 lib::ErrorOr<size_t> TerminalFile::write(uint64_t user_address, size_t length) {
-    return terminal_.write(user_address, length);
+    return terminal_.write(*this, user_address, length);
 }
 lib::ErrorOr<uint64_t> TerminalFile::control(uint64_t request, uint64_t argument) {
     return terminal_.control(request, argument);
@@ -182,7 +182,7 @@ lib::ErrorOr<size_t> Terminal::read(object::File& file, uint64_t user_address, s
     }
 }
 
-lib::ErrorOr<size_t> Terminal::write(uint64_t user_address, size_t length) {
+lib::ErrorOr<size_t> Terminal::write(object::File& file, uint64_t user_address, size_t length) {
     if (discipline_.termios().lflag & tostop) TRY(check_background(sched::sigttou));
     char buffer[chunk];
     size_t done = 0;
@@ -193,9 +193,29 @@ lib::ErrorOr<size_t> Terminal::write(uint64_t user_address, size_t length) {
             if (done > 0) return done;
             return copied.error();
         }
-        Locked locked(lock_);
-        if (hung_up()) return lib::Error::io_error;
-        discipline_.write(buffer, count);
+        for (size_t taken = 0; taken < count;) {
+            size_t step;
+            {
+                Locked locked(lock_);
+                if (hung_up()) return lib::Error::io_error;
+                // Output processing at most doubles the bytes (ONLCR).
+                step = lib::min(count - taken, output_room() / 2);
+                if (step > 0) discipline_.write(buffer + taken, step);
+            }
+            if (step > 0) {
+                taken += step;
+                continue;
+            }
+            // The device is full (a pty master nobody reads): wait for room,
+            // as Linux does, until everything is written; without waiting
+            // (O_NONBLOCK, a signal) the part written so far counts.
+            bool nonblocking = file.status_flags & object::open_nonblocking;
+            if (nonblocking || sched::current_thread_must_exit()) {
+                if (done + taken > 0) return done + taken;
+                return nonblocking ? lib::Error::try_again : lib::Error::interrupted;
+            }
+            (void)sched::block_on(writers_, 0);
+        }
         done += count;
     }
     return done;

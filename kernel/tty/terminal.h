@@ -52,7 +52,7 @@ public:
 
     // The terminal side's file operations.
     lib::ErrorOr<size_t> read(object::File& file, uint64_t user_address, size_t length);
-    lib::ErrorOr<size_t> write(uint64_t user_address, size_t length);
+    lib::ErrorOr<size_t> write(object::File& file, uint64_t user_address, size_t length);
     lib::ErrorOr<uint64_t> control(uint64_t request, uint64_t argument);
     uint32_t ready_events();
 
@@ -76,6 +76,10 @@ protected:
     // The device side is gone (a pty whose master closed): reads see end
     // of file, writes fail with EIO.
     virtual bool hung_up() { return false; }
+    // How many bytes device_output can take now (a pty master's buffer); a
+    // writer waits for room, woken by wake_writers.
+    virtual size_t output_room() { return ~size_t(0); }
+    void wake_writers() { (void)sched::wake(writers_, 1 << 30); }
     // Wakes readers and pollers of the terminal side.
     void notify_terminal_side();
     bool has_files() const { return !files_.empty(); }
@@ -95,6 +99,7 @@ private:
 
     uint64_t pending_signals_ = 0;  // from signal characters, for deliver_signals
     sched::WaitQueue readers_;
+    sched::WaitQueue writers_;
     lib::List<TerminalFile, &TerminalFile::node> files_;
 
 public:

@@ -350,3 +350,45 @@ POSIX_TEST(tty, termios_calls_on_other_files_are_enotty) {
     CHECK_ERRNO(tcgetpgrp(fds[0]), ENOTTY);
     CHECK_ERRNO(tcgetattr(-1, &t), EBADF);
 }
+
+POSIX_TEST(tty, a_large_slave_write_waits_for_the_master_to_read) {
+    Pty pty = open_pty();
+    set_raw(pty.slave);
+    constexpr size_t total = 300000;
+    pid_t writer = CHECK_OK(fork());
+    if (writer == 0) {
+        std::string block(1000, 'a');
+        size_t written = 0;
+        while (written < total) {
+            size_t want = total - written < block.size() ? total - written : block.size();
+            ssize_t n = write(pty.slave, block.data(), want);
+            if (n <= 0) _exit(1);
+            written += static_cast<size_t>(n);
+        }
+        _exit(0);
+    }
+    size_t received = 0;
+    char buffer[4096];
+    while (received < total) {
+        ssize_t n = CHECK_OK(read(pty.master, buffer, sizeof buffer));
+        for (ssize_t i = 0; i < n; ++i) CHECK_EQ(buffer[i], 'a');
+        received += static_cast<size_t>(n);
+    }
+    CHECK_EQ(received, total);
+    int status;
+    CHECK_EQ(waitpid(writer, &status, 0), writer);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+POSIX_TEST(tty, a_nonblocking_slave_write_to_a_full_master_is_eagain) {
+    Pty pty = open_pty(O_NONBLOCK);
+    set_raw(pty.slave);
+    std::string block(4096, 'b');
+    ssize_t n = 0;
+    for (int i = 0; i < 1000; ++i) {
+        n = write(pty.slave, block.data(), block.size());
+        if (n == -1) break;
+    }
+    CHECK_EQ(n, -1);
+    CHECK_EQ(errno, EAGAIN);
+}

@@ -76,3 +76,32 @@ TEST(KernelTerminal, ControlCInterruptsTheForegroundJob) {
 
 }  // namespace
 }  // namespace tessera::system_test
+
+namespace tessera::system_test {
+namespace {
+
+// ^Z stops the foreground job (SIGTSTP to its group, ash sees it stopped
+// through wait's WUNTRACED), fg continues it in the foreground, ^C ends it.
+TEST(KernelTerminal, ControlZStopsTheJobAndFgResumesIt) {
+    using namespace std::chrono_literals;
+    qemu::Machine machine(kernel_test_options("init=/bin/sh", "signals"));
+    ASSERT_TRUE(machine.wait_for_serial("/ # ", 60s)) << machine.serial_output();
+    machine.write_serial("sleep 100\n");
+    ASSERT_TRUE(machine.wait_for_serial("sleep 100\r?\n", 60s)) << machine.serial_output();
+    std::this_thread::sleep_for(500ms);
+    machine.write_serial("\x1a");
+    ASSERT_TRUE(machine.wait_for_serial("Stopped", 30s)) << machine.serial_output();
+    machine.write_serial("fg\n");
+    ASSERT_TRUE(machine.wait_for_serial("fg\r?\nsleep 100", 30s)) << machine.serial_output();
+    std::this_thread::sleep_for(500ms);
+    machine.write_serial("\x03");
+    machine.write_serial("echo status $?\n");
+    ASSERT_TRUE(machine.wait_for_serial("status 130", 30s)) << machine.serial_output();
+    machine.write_serial("exit 6\n");
+    auto status = machine.wait_for_exit(60s);
+    ASSERT_TRUE(status.has_value()) << machine.serial_output();
+    EXPECT_EQ(*status, 6);
+}
+
+}  // namespace
+}  // namespace tessera::system_test

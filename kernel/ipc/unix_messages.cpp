@@ -74,6 +74,7 @@ lib::ErrorOr<size_t> send_stream(UnixSocket& socket, SendRequest& request) {
         return size_t(0);
     }
     size_t sent = 0;
+    uint64_t deadline = deadline_after(socket.send_timeout_ns);
     do {
         UnixSocket* peer = TRY(connected_peer(socket));
         if (peer->receive_shut) return lib::Error::broken_pipe;
@@ -83,11 +84,11 @@ lib::ErrorOr<size_t> send_stream(UnixSocket& socket, SendRequest& request) {
                 if (sent > 0) return sent;
                 return lib::Error::try_again;
             }
-            if (sched::current_thread_must_exit()) {
+            auto waited = wait_on(peer->writers, deadline);
+            if (waited.is_error()) {
                 if (sent > 0) return sent;
-                return lib::Error::interrupted;
+                return waited.error();
             }
-            (void)sched::block_on(peer->writers, 0);
             continue;
         }
         size_t piece = lib::min(lib::min(data.total - sent, room), stream_piece);
@@ -105,6 +106,7 @@ lib::ErrorOr<size_t> send_stream(UnixSocket& socket, SendRequest& request) {
 lib::ErrorOr<size_t> send_record(UnixSocket& socket, SendRequest& request) {
     const UserBuffers& data = *request.data;
     if (data.total > receive_limit - 32) return lib::Error::message_too_big;
+    uint64_t deadline = deadline_after(socket.send_timeout_ns);
     for (;;) {
         UnixSocket* target;
         if (socket.type == SocketType::seqpacket) {
@@ -134,8 +136,7 @@ lib::ErrorOr<size_t> send_record(UnixSocket& socket, SendRequest& request) {
             return data.total;
         }
         if (socket.nonblocking(request.flags)) return lib::Error::try_again;
-        if (sched::current_thread_must_exit()) return lib::Error::interrupted;
-        (void)sched::block_on(target->writers, 0);
+        TRY(wait_on(target->writers, deadline));
     }
 }
 
@@ -172,6 +173,7 @@ void take_credentials(UnixSocket& socket, Message& message, ReceiveResult& resul
 
 // Waits for something to read; false with result.length 0 at end of file.
 lib::ErrorOr<bool> wait_for_message(UnixSocket& socket, int flags) {
+    uint64_t deadline = deadline_after(socket.receive_timeout_ns);
     while (socket.queue.empty()) {
         if (socket.pending_error != lib::Error::none) {
             lib::Error error = socket.pending_error;
@@ -183,8 +185,7 @@ lib::ErrorOr<bool> wait_for_message(UnixSocket& socket, int flags) {
             return false;
         }
         if (socket.nonblocking(flags)) return lib::Error::try_again;
-        if (sched::current_thread_must_exit()) return lib::Error::interrupted;
-        (void)sched::block_on(socket.readers, 0);
+        TRY(wait_on(socket.readers, deadline));
     }
     return true;
 }

@@ -5,6 +5,7 @@
 #include "lib/allocator.h"
 #include "lib/string.h"
 #include "mm/user_copy.h"
+#include "sched/clock.h"
 #include "sched/process.h"
 
 namespace ipc {
@@ -58,6 +59,17 @@ lib::Error mismatch_error(const UnixAddress& address) {
     // leads to a socket of the wrong type.
     bool abstract = address.length > 0 && address.path[0] == 0;
     return abstract ? lib::Error::connection_refused : lib::Error::wrong_protocol_type;
+}
+
+uint64_t deadline_after(uint64_t timeout_ns) {
+    return timeout_ns == 0 ? 0 : sched::monotonic_ns() + timeout_ns;
+}
+
+lib::Status wait_on(sched::WaitQueue& queue, uint64_t deadline) {
+    if (sched::current_thread_must_exit()) return lib::Error::interrupted;
+    if (deadline != 0 && sched::monotonic_ns() >= deadline) return lib::Error::try_again;
+    (void)sched::block_on(queue, deadline);
+    return lib::ok();
 }
 
 lib::ErrorOr<UnixSocket*> as_socket(object::File& file) {
@@ -244,10 +256,10 @@ lib::ErrorOr<object::File*> accept_socket(object::File& file, UnixAddress* peer_
     UnixSocket* socket = TRY(as_socket(file));
     if (!socket->connection_based()) return lib::Error::operation_not_supported;
     if (socket->state != UnixSocket::State::listening) return lib::Error::invalid_argument;
+    uint64_t deadline = deadline_after(socket->receive_timeout_ns);
     while (socket->pending.empty()) {
         if (socket->nonblocking(0)) return lib::Error::try_again;
-        if (sched::current_thread_must_exit()) return lib::Error::interrupted;
-        (void)sched::block_on(socket->readers, 0);
+        TRY(wait_on(socket->readers, deadline));
         if (socket->state != UnixSocket::State::listening) return lib::Error::invalid_argument;
     }
     UnixSocket* accepted = socket->pending.pop_front();
@@ -264,6 +276,7 @@ namespace {
 lib::Status connect_stream(UnixSocket& socket, const UnixAddress& address) {
     if (socket.state == UnixSocket::State::connected) return lib::Error::already_connected;
     if (socket.state == UnixSocket::State::listening) return lib::Error::invalid_argument;
+    uint64_t deadline = deadline_after(socket.send_timeout_ns);
     for (;;) {
         UnixSocket* listener = find_bound(address);
         if (listener == nullptr) return lib::Error::connection_refused;
@@ -291,8 +304,7 @@ lib::Status connect_stream(UnixSocket& socket, const UnixAddress& address) {
             return lib::ok();
         }
         if (socket.nonblocking(0)) return lib::Error::try_again;
-        if (sched::current_thread_must_exit()) return lib::Error::interrupted;
-        (void)sched::block_on(listener->connecters, 0);
+        TRY(wait_on(listener->connecters, deadline));
     }
 }
 
@@ -383,6 +395,17 @@ lib::Status set_socket_option(object::File& file, SocketOption option, int value
         default:
             return lib::Error::not_permitted;
     }
+}
+
+lib::ErrorOr<uint64_t> socket_timeout(object::File& file, bool receiving) {
+    UnixSocket* socket = TRY(as_socket(file));
+    return receiving ? socket->receive_timeout_ns : socket->send_timeout_ns;
+}
+
+lib::Status set_socket_timeout(object::File& file, bool receiving, uint64_t timeout_ns) {
+    UnixSocket* socket = TRY(as_socket(file));
+    (receiving ? socket->receive_timeout_ns : socket->send_timeout_ns) = timeout_ns;
+    return lib::ok();
 }
 
 lib::ErrorOr<Credentials> socket_peer_credentials(object::File& file) {

@@ -132,5 +132,9 @@ enum class SocketOption {
 lib::ErrorOr<int> socket_option(object::File& socket, SocketOption option);
 lib::Status set_socket_option(object::File& socket, SocketOption option, int value);
 lib::ErrorOr<Credentials> socket_peer_credentials(object::File& socket);
+// SO_RCVTIMEO (receiving) and SO_SNDTIMEO, in ns; 0: wait without end. A
+// blocking call that reaches it fails with EAGAIN (or returns what it did).
+lib::ErrorOr<uint64_t> socket_timeout(object::File& socket, bool receiving);
+lib::Status set_socket_timeout(object::File& socket, bool receiving, uint64_t timeout_ns);
 
 }  // namespace ipc

@@ -71,6 +71,8 @@ public:
     bool peer_lost = false;  // a datagram peer went away: the next send is ECONNREFUSED
     lib::Error pending_error = lib::Error::none;  // SO_ERROR
     bool pass_credentials = false;
+    uint64_t receive_timeout_ns = 0;  // SO_RCVTIMEO (0: none)
+    uint64_t send_timeout_ns = 0;     // SO_SNDTIMEO
     Credentials own_credentials;   // at creation, connect and listen (SO_PEERCRED of the other side)
     Credentials peer_credentials;  // SO_PEERCRED
     bool has_peer_credentials = false;
@@ -99,6 +101,13 @@ public:
     sched::WaitQueue writers;      // wait for room in this socket's queue
     sched::WaitQueue connecters;   // wait for room in this listener's backlog
 };
+
+// When a wait under a socket timeout gives up: 0 for none.
+uint64_t deadline_after(uint64_t timeout_ns);
+// One blocking step: interrupted (a signal, or the thread must exit),
+// try_again once deadline (0: none) has passed, else sleeps on queue until
+// woken or the deadline; the caller looks again and calls again.
+lib::Status wait_on(sched::WaitQueue& queue, uint64_t deadline);
 
 // A queued message took (+1) or gave up (-1) a reference to file.
 void note_in_flight(object::File& file, int change);

@@ -104,6 +104,8 @@ const char* error_name(Error error) {
             return "connection refused";
         case Error::socket_type_not_supported:
             return "socket type not supported";
+        case Error::out_of_domain:
+            return "argument out of domain";
         case Error::no_protocol_option:
             return "no such protocol option";
         case Error::destination_required:

@@ -56,7 +56,8 @@ enum class Error : int {
     already_connected,  // EISCONN
     not_connected,  // ENOTCONN
     connection_refused,  // ECONNREFUSED: nobody listens at the address
-    no_protocol_option,  // ENOPROTOOPT: an unknown socket option
+    no_protocol_option,
+    out_of_domain,  // EDOM: e.g. a socket timeout's microseconds out of range  // ENOPROTOOPT: an unknown socket option
     destination_required,  // EDESTADDRREQ: sending on an unconnected datagram socket
     overflow,  // EOVERFLOW: e.g. an mmap offset plus length past 2^64
     io_error,  // EIO: a background read of a terminal with SIGTTIN ignored, a hung-up pty

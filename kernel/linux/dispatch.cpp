@@ -134,6 +134,8 @@ int errno_for(lib::Error error) {
             return 111;  // ECONNREFUSED
         case Error::socket_type_not_supported:
             return 94;  // ESOCKTNOSUPPORT
+        case Error::out_of_domain:
+            return 33;  // EDOM
         case Error::no_protocol_option:
             return 92;  // ENOPROTOOPT
         case Error::destination_required:

@@ -249,9 +249,20 @@ Result sys_setsockopt(const Arguments& a) {
     if (socket->kind != object::FileKind::socket) return lib::Error::not_socket;
     int level = static_cast<int32_t>(a.a1), name = static_cast<int32_t>(a.a2);
     if (level != sol_socket) return lib::Error::operation_not_supported;
-    // Options that change nothing here: timeouts, address reuse, keepalive, linger.
-    if (name == so_rcvtimeo || name == so_sndtimeo || name == so_reuseaddr || name == so_keepalive ||
-        name == so_linger) {
+    // Options that change nothing here: address reuse, keepalive, linger.
+    if (name == so_reuseaddr || name == so_keepalive || name == so_linger) return uint64_t(0);
+    if (name == so_rcvtimeo || name == so_sndtimeo) {
+        // struct timeval; {0, 0} waits without end, a negative time not at all.
+        if (static_cast<int32_t>(a.a4) < 16) return lib::Error::invalid_argument;
+        int64_t time[2];
+        TRY(mm::copy_from_user(time, a.a3, sizeof time));
+        if (time[1] < 0 || time[1] >= 1'000'000) return lib::Error::out_of_domain;
+        uint64_t timeout_ns = 1;
+        constexpr int64_t far = (int64_t(1) << 62) / 1'000'000'000;
+        if (time[0] >= 0) {
+            timeout_ns = time[0] > far ? 0 : static_cast<uint64_t>(time[0]) * 1'000'000'000 + time[1] * 1000;
+        }
+        TRY(ipc::set_socket_timeout(*socket, name == so_rcvtimeo, timeout_ns));
         return uint64_t(0);
     }
     if (static_cast<int32_t>(a.a4) < static_cast<int32_t>(sizeof(int32_t))) return lib::Error::invalid_argument;
@@ -279,7 +290,11 @@ Result sys_getsockopt(const Arguments& a) {
         lib::copy_bytes(value, fields, sizeof fields);
         length = sizeof fields;
     } else if (name == so_rcvtimeo || name == so_sndtimeo) {
-        length = 16;  // struct timeval, zero: no timeout
+        uint64_t timeout_ns = TRY(ipc::socket_timeout(*socket, name == so_rcvtimeo));
+        int64_t time[2] = {static_cast<int64_t>(timeout_ns / 1'000'000'000),
+                           static_cast<int64_t>(timeout_ns % 1'000'000'000 / 1000)};
+        lib::copy_bytes(value, time, sizeof time);
+        length = sizeof time;  // struct timeval
     } else {
         ipc::SocketOption option = TRY(option_of(name));
         int32_t number = TRY(ipc::socket_option(*socket, option));

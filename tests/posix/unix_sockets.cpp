@@ -9,7 +9,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cstddef>
@@ -783,4 +785,36 @@ POSIX_TEST(unix, a_listener_closed_before_accept_resets_the_client) {
     char byte;
     CHECK_ERRNO(read(client, &byte, 1), ECONNRESET);
     CHECK_EQ(CHECK_OK(read(client, &byte, 1)), 0);
+}
+
+POSIX_TEST(unix, receive_and_send_timeouts) {
+    int sv[2];
+    CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+    timeval timeout = {0, 50000};
+    CHECK_OK(setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout));
+    timeval got{};
+    socklen_t length = sizeof got;
+    CHECK_OK(getsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &got, &length));
+    CHECK_EQ(length, static_cast<socklen_t>(sizeof got));
+    CHECK(got.tv_sec == 0 && got.tv_usec >= 50000 && got.tv_usec < 60000);  // Linux rounds up to its ticks
+    timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    char byte;
+    CHECK_ERRNO(read(sv[0], &byte, 1), EAGAIN);
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    long long elapsed_ms = (end.tv_sec - start.tv_sec) * 1000LL + (end.tv_nsec - start.tv_nsec) / 1000000;
+    CHECK(elapsed_ms >= 45);
+    CHECK_OK(setsockopt(sv[1], SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout));
+    static char chunk[65536];
+    ssize_t written;
+    while ((written = send(sv[1], chunk, sizeof chunk, 0)) > 0) {
+    }
+    CHECK_EQ(errno, EAGAIN);
+    timeval bad = {0, 1000000};
+    CHECK_ERRNO(setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &bad, sizeof bad), EDOM);
+    CHECK_ERRNO(setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &timeout, 4), EINVAL);
+    timeval none = {0, 0};
+    CHECK_OK(setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none));
+    CHECK_OK(getsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &got, &length));
+    CHECK(got.tv_sec == 0 && got.tv_usec == 0);
 }

@@ -343,66 +343,65 @@ POSIX_TEST(futex, shared_futex_wakes_a_waiter_in_another_process) {
 
 
 namespace {
+
 void note_signal(int) {}
+
+void handle_usr1(int flags) {
+    struct sigaction action = {};
+    action.sa_handler = note_signal;
+    action.sa_flags = flags;
+    CHECK_OK(sigaction(SIGUSR1, &action, nullptr));
+}
+
+// A thread in FUTEX_WAIT on word (expecting 0), with a timeout of
+// timeout_seconds unless 0; it keeps what the call returned and its errno.
+struct Waiter {
+    std::atomic<long> result{-2};
+    std::atomic<int> error{0};
+    std::thread thread;
+    Waiter(std::atomic<uint32_t>& word, time_t timeout_seconds)
+        : thread([this, &word, timeout_seconds] {
+              timespec timeout{timeout_seconds, 0};
+              long r = futex(&word, FUTEX_WAIT_PRIVATE, 0, timeout_seconds != 0 ? &timeout : nullptr);
+              error = errno;
+              result = r;
+          }) {}
+    // Signals the waiter once it waits; it ends with EINTR.
+    void interrupt(std::atomic<uint32_t>& word) {
+        wait_for_waiters(&word, 1);
+        CHECK_OK(pthread_kill(thread.native_handle(), SIGUSR1));
+        thread.join();
+        CHECK_EQ(result.load(), -1);
+        CHECK_EQ(error.load(), EINTR);
+    }
+};
+
 }  // namespace
 
 POSIX_TEST(futex, wait_interrupted_by_a_handled_signal_is_eintr) {
-    struct sigaction action = {};
-    action.sa_handler = note_signal;  // no SA_RESTART
-    CHECK_OK(sigaction(SIGUSR1, &action, nullptr));
+    handle_usr1(0);  // no SA_RESTART
     std::atomic<uint32_t> word{0};
-    std::atomic<long> result{-2};
-    std::atomic<int> error{0};
-    std::thread waiter([&] {
-        long r = futex(&word, FUTEX_WAIT_PRIVATE, 0);
-        error = errno;
-        result = r;
-    });
-    wait_for_waiters(&word, 1);
-    CHECK_OK(pthread_kill(waiter.native_handle(), SIGUSR1));
-    waiter.join();
-    CHECK_EQ(result.load(), -1);
-    CHECK_EQ(error.load(), EINTR);
+    Waiter(word, 0).interrupt(word);
 }
 
 POSIX_TEST(futex, sa_restart_restarts_an_untimed_wait_but_not_a_timed_one) {
-    struct sigaction action = {};
-    action.sa_handler = note_signal;
-    action.sa_flags = SA_RESTART;
-    CHECK_OK(sigaction(SIGUSR1, &action, nullptr));
+    handle_usr1(SA_RESTART);
     std::atomic<uint32_t> word{0};
-    std::atomic<long> result{-2};
-    std::atomic<int> error{0};
     // Untimed: the handler runs and the wait goes on until a real wake.
-    std::thread untimed([&] {
-        long r = futex(&word, FUTEX_WAIT_PRIVATE, 0);
-        error = errno;
-        result = r;
-    });
+    Waiter untimed(word, 0);
     wait_for_waiters(&word, 1);
-    CHECK_OK(pthread_kill(untimed.native_handle(), SIGUSR1));
+    CHECK_OK(pthread_kill(untimed.thread.native_handle(), SIGUSR1));
     usleep(20000);
     wait_for_waiters(&word, 1);  // back in the wait after the handler
-    CHECK_EQ(result.load(), -2);
+    CHECK_EQ(untimed.result.load(), -2);
     word = 1;
-    while (result.load() == -2) {
+    while (untimed.result.load() == -2) {
         futex(&word, FUTEX_WAKE_PRIVATE, 1);
         usleep(1000);
     }
-    untimed.join();
-    CHECK_EQ(result.load(), 0);
+    untimed.thread.join();
+    CHECK_EQ(untimed.result.load(), 0);
     // Timed: EINTR even with SA_RESTART.
     word = 0;
-    result = -2;
-    std::thread timed([&] {
-        timespec timeout{10, 0};
-        long r = futex(&word, FUTEX_WAIT_PRIVATE, 0, &timeout);
-        error = errno;
-        result = r;
-    });
-    wait_for_waiters(&word, 1);
-    CHECK_OK(pthread_kill(timed.native_handle(), SIGUSR1));
-    timed.join();
-    CHECK_EQ(result.load(), -1);
-    CHECK_EQ(error.load(), EINTR);
+    Waiter(word, 10).interrupt(word);
 }

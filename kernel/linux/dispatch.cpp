@@ -200,6 +200,8 @@ extern "C" void syscall_dispatch(arch::TrapFrame* frame) {
     sched::ThreadSignals& signals = sched::current_thread()->signals;
     signals.restart = sched::Restart::none;
     signals.syscall_number = number;
+    // Only restart_syscall itself may use what an interrupted sleep left.
+    if (number != sched::restart_syscall_number) signals.restart_block.armed = false;
     linux::Arguments arguments{frame->rdi, frame->rsi, frame->rdx, frame->r10, frame->r8, frame->r9, *frame};
     if (number >= native::native_base) {
         // Tessera's own calls (api/native.h); unknown ones are ENOSYS too.

@@ -138,6 +138,7 @@
     X(213, epoll_create)       \
     X(217, getdents64)         \
     X(218, set_tid_address)    \
+    X(219, restart_syscall)    \
     X(228, clock_gettime)      \
     X(229, clock_getres)       \
     X(230, clock_nanosleep)    \

@@ -2,6 +2,7 @@
 // nanosleep, clock_nanosleep.
 #include "linux/syscall.h"
 #include "mm/user_copy.h"
+#include "sched/signal.h"
 #include "sched/clock.h"
 #include "sched/thread.h"
 
@@ -83,11 +84,15 @@ Result sys_time(const Arguments& a) {
 namespace {
 
 // Interrupted, a relative sleep writes the time left to rem (when given).
-// FIXME: a sleep restarted after a stop (no handler ran) sleeps its whole
-// duration again; Linux continues with the time left (restart_syscall).
-Result sleep_and_report(uint64_t deadline, uint64_t remaining_address) {
+// A relative sleep may go on through restart_syscall (sched::RestartBlock).
+Result sleep_and_report(uint64_t deadline, uint64_t remaining_address, bool relative) {
     lib::Status slept = sched::sleep_until(deadline);
     if (!slept.is_error()) return uint64_t(0);
+    if (relative) {
+        sched::ThreadSignals& signals = current_thread().signals;
+        signals.restart_block = sched::RestartBlock{true, deadline, remaining_address};
+        signals.restart = sched::Restart::restart_block;
+    }
     if (remaining_address != 0) {
         uint64_t now = sched::monotonic_ns();
         TRY(write_time(remaining_address, deadline > now ? deadline - now : 0));
@@ -99,7 +104,17 @@ Result sleep_and_report(uint64_t deadline, uint64_t remaining_address) {
 
 Result sys_nanosleep(const Arguments& a) {
     uint64_t duration = TRY(read_duration(a.a0));
-    return sleep_and_report(sched::monotonic_ns() + duration, a.a1);
+    return sleep_and_report(sched::monotonic_ns() + duration, a.a1, true);
+}
+
+// What the kernel runs instead of an interrupted relative sleep once the
+// signal ran no handler: the rest of that sleep. Called otherwise, EINTR,
+// as Linux's do_no_restart_syscall.
+Result sys_restart_syscall(const Arguments&) {
+    sched::RestartBlock& block = current_thread().signals.restart_block;
+    if (!block.armed) return lib::Error::interrupted;
+    block.armed = false;
+    return sleep_and_report(block.deadline_ns, block.remaining_address, true);
 }
 
 Result sys_clock_nanosleep(const Arguments& a) {
@@ -116,7 +131,9 @@ Result sys_clock_nanosleep(const Arguments& a) {
     } else {
         deadline = sched::monotonic_ns() + value;
     }
-    return sleep_and_report(deadline, (a.a1 & timer_abstime) ? 0 : a.a3);
+    // Absolute sleeps simply start again with the same deadline.
+    bool relative = !(a.a1 & timer_abstime);
+    return sleep_and_report(deadline, relative ? a.a3 : 0, relative);
 }
 
 }  // namespace linux

@@ -215,8 +215,8 @@ bool kill_pending(Thread& thread) {
     return (pending & signal_bit(sigkill)) != 0;
 }
 
-void rewind_system_call(Thread& thread, arch::TrapFrame& frame) {
-    frame.rax = thread.signals.syscall_number;
+void rewind_system_call(Thread& thread, arch::TrapFrame& frame, Restart restart) {
+    frame.rax = restart == Restart::restart_block ? restart_syscall_number : thread.signals.syscall_number;
     frame.rip -= 2;  // the syscall instruction
 }
 
@@ -343,7 +343,7 @@ void deliver_signals(arch::TrapFrame& frame) {
         // A handler. The interrupted call fails with EINTR or starts again
         // once the handler returns (signal(7)).
         if (restart != Restart::none && !handled) {
-            if (restart == Restart::if_sa_restart && (action.flags & sa_restart)) rewind_system_call(thread, frame);
+            if (restart == Restart::if_sa_restart && (action.flags & sa_restart)) rewind_system_call(thread, frame, restart);
         }
         handled = true;
         SignalSet previous = thread.signals.restore_blocked ? thread.signals.saved_blocked : thread.signals.blocked;
@@ -364,7 +364,7 @@ void deliver_signals(arch::TrapFrame& frame) {
     }
     // No handler ran: an interrupted call starts again, whatever its kind
     // (the signal stopped the process, or was ignored by the time it came).
-    if (restart != Restart::none && !handled) rewind_system_call(thread, frame);
+    if (restart != Restart::none && !handled) rewind_system_call(thread, frame, restart);
     if (thread.signals.restore_blocked) {
         Locked locked;
         thread.signals.blocked = thread.signals.saved_blocked;

@@ -98,7 +98,18 @@ enum class Restart : uint8_t {
     none,              // the result stands
     if_sa_restart,     // Linux's ERESTARTSYS: restarted when no handler runs, or with SA_RESTART
     if_no_handler,     // ERESTARTNOHAND: poll, sleeps, sigsuspend... restarted only when no handler runs
+    restart_block,     // ERESTART_RESTARTBLOCK: as if_no_handler, but through restart_syscall
 };
+
+// A relative sleep (nanosleep, clock_nanosleep) interrupted by a signal
+// that runs no handler (a stop, then SIGCONT) goes on until its original
+// deadline: the call restarts as restart_syscall, which finds this.
+struct RestartBlock {
+    bool armed = false;
+    uint64_t deadline_ns = 0;
+    uint64_t remaining_address = 0;  // the sleep's rem, for a later EINTR
+};
+constexpr uint64_t restart_syscall_number = 219;
 
 struct ThreadSignals {
     SignalSet blocked = 0;
@@ -111,6 +122,7 @@ struct ThreadSignals {
     bool restore_blocked = false;
     Restart restart = Restart::none;
     uint64_t syscall_number = 0;
+    RestartBlock restart_block;
     // The fault behind a synchronous signal, for the handler's sigcontext.
     uint64_t fault_trap = 0, fault_error = 0, fault_address = 0;
 };

@@ -714,6 +714,28 @@ POSIX_TEST(signal, nanosleep_fails_with_eintr_and_the_time_left) {
     CHECK(left.tv_sec >= 3 && left.tv_sec <= 5);
 }
 
+POSIX_TEST(signal, a_stopped_sleep_keeps_its_deadline) {
+    // Stopped 100 ms into a 2 s sleep and held 1.5 s: once continued, the
+    // sleep ends at its first deadline (restart_syscall), not 2 s later.
+    pid_t child = spawn([] {
+        timespec start, end, request = {2, 0};
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        if (nanosleep(&request, nullptr) != 0) _exit(2);
+        clock_gettime(CLOCK_MONOTONIC, &end);
+        double seconds = static_cast<double>(end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9;
+        _exit(seconds >= 1.9 && seconds < 3.0 ? 0 : 3);
+    });
+    usleep(100000);
+    CHECK_OK(kill(child, SIGSTOP));
+    int status;
+    CHECK_EQ(waitpid(child, &status, WUNTRACED), child);
+    usleep(1500000);
+    CHECK_OK(kill(child, SIGCONT));
+    status = wait_status(child);
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(WEXITSTATUS(status), 0);
+}
+
 POSIX_TEST(signal, poll_fails_with_eintr) {
     install(SIGALRM, count_handler, SA_RESTART);
     int fds[2];

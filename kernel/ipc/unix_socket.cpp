@@ -47,11 +47,15 @@ ReceiveResult::~ReceiveResult() {
     if (files != nullptr) lib::deallocate(files);
 }
 
-Credentials current_credentials() {
+Credentials current_credentials(bool effective) {
     Credentials credentials;
     sched::Thread* thread = sched::current_thread();
-    if (thread != nullptr && thread->process != nullptr) credentials.pid = thread->process->pid;
-    return credentials;  // everyone is root for now
+    if (thread == nullptr || thread->process == nullptr) return credentials;
+    const sched::Process& process = *thread->process;
+    credentials.pid = process.pid;
+    credentials.uid = effective ? process.credentials.euid : process.credentials.uid;
+    credentials.gid = effective ? process.credentials.egid : process.credentials.gid;
+    return credentials;
 }
 
 lib::Error mismatch_error(const UnixAddress& address) {
@@ -181,7 +185,7 @@ lib::ErrorOr<uint64_t> UnixSocket::control(uint64_t request, uint64_t argument) 
 }
 
 lib::ErrorOr<object::File*> create_unix_socket(SocketType type, int status_flags) {
-    auto* socket = lib::make<UnixSocket>(type, current_credentials());
+    auto* socket = lib::make<UnixSocket>(type, current_credentials(true));
     if (socket == nullptr) return lib::Error::no_memory;
     socket->kind = object::FileKind::socket;
     socket->status_flags = status_flags | 2;  // O_RDWR
@@ -201,7 +205,7 @@ lib::Status create_unix_socket_pair(SocketType type, int status_flags, object::F
     a->set_peer(b);
     b->set_peer(a);
     a->state = b->state = UnixSocket::State::connected;
-    a->peer_credentials = b->peer_credentials = current_credentials();
+    a->peer_credentials = b->peer_credentials = current_credentials(true);
     a->has_peer_credentials = b->has_peer_credentials = true;
     pair[0] = a;
     pair[1] = b;
@@ -247,7 +251,7 @@ lib::Status listen_socket(object::File& file, int backlog) {
     if (static_cast<unsigned>(backlog) > static_cast<unsigned>(max_backlog)) backlog = max_backlog;
     socket->backlog = backlog;
     socket->state = UnixSocket::State::listening;
-    socket->own_credentials = current_credentials();
+    socket->own_credentials = current_credentials(true);
     (void)sched::wake(socket->connecters, wake_everyone);
     return lib::ok();
 }
@@ -292,7 +296,7 @@ lib::Status connect_stream(UnixSocket& socket, const UnixAddress& address) {
             embryo->state = socket.state = UnixSocket::State::connected;
             embryo->set_peer(&socket);
             socket.set_peer(embryo);
-            socket.own_credentials = current_credentials();
+            socket.own_credentials = current_credentials(true);
             embryo->peer_credentials = socket.own_credentials;
             socket.peer_credentials = listener->own_credentials;
             embryo->has_peer_credentials = socket.has_peer_credentials = true;

@@ -96,8 +96,9 @@ struct ReceiveResult {
     UnixAddress source;  // a datagram's sender
 };
 
-// The calling process's credentials (what a message carries by default).
-Credentials current_credentials();
+// The calling process's pid with its real ids (what a message carries by
+// default, as Linux) or effective ones (SO_PEERCRED, as Linux).
+Credentials current_credentials(bool effective = false);
 
 lib::ErrorOr<object::File*> create_unix_socket(SocketType type, int status_flags);
 // socketpair: two connected sockets.

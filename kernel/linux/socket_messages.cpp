@@ -87,6 +87,18 @@ struct OutgoingFiles {
     size_t count = 0;
 };
 
+// As Linux's scm_check_creds: one's own pid and any of one's real,
+// effective or saved ids, unless root (who has every capability here).
+lib::Status check_claimed_credentials(const ipc::Credentials& claimed) {
+    const sched::Process& process = current_process();
+    const sched::Credentials& own = process.credentials;
+    if (own.euid == 0) return lib::ok();
+    bool pid_ok = claimed.pid == process.pid;
+    bool uid_ok = claimed.uid == own.uid || claimed.uid == own.euid || claimed.uid == own.suid;
+    bool gid_ok = claimed.gid == own.gid || claimed.gid == own.egid || claimed.gid == own.sgid;
+    return pid_ok && uid_ok && gid_ok ? lib::ok() : lib::Status(lib::Error::not_permitted);
+}
+
 lib::Status parse_control(uint64_t control, uint64_t length, OutgoingFiles& files, ipc::SendRequest& request) {
     size_t offset = 0;
     while (offset + control_header_size <= length) {
@@ -111,9 +123,9 @@ lib::Status parse_control(uint64_t control, uint64_t length, OutgoingFiles& file
             if (data_length != 12) return lib::Error::invalid_argument;
             int32_t fields[3];
             TRY(mm::copy_from_user(fields, data, sizeof fields));
-            // Everyone is root, who may claim any credentials.
-            request.credentials = ipc::Credentials{fields[0], static_cast<uint32_t>(fields[1]),
-                                                   static_cast<uint32_t>(fields[2])};
+            ipc::Credentials claimed{fields[0], static_cast<uint32_t>(fields[1]), static_cast<uint32_t>(fields[2])};
+            TRY(check_claimed_credentials(claimed));
+            request.credentials = claimed;
         } else {
             return lib::Error::invalid_argument;
         }

@@ -818,3 +818,43 @@ POSIX_TEST(unix, receive_and_send_timeouts) {
     CHECK_OK(getsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &got, &length));
     CHECK(got.tv_sec == 0 && got.tv_usec == 0);
 }
+
+namespace {
+
+// Sends one byte with SCM_CREDENTIALS claiming credentials; sendmsg's result.
+int send_claimed_credentials(int socket, ucred claimed) {
+    OneByteMessage one(CMSG_SPACE(sizeof claimed));
+    cmsghdr* header = CMSG_FIRSTHDR(&one.message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_CREDENTIALS;
+    header->cmsg_len = CMSG_LEN(sizeof claimed);
+    std::memcpy(CMSG_DATA(header), &claimed, sizeof claimed);
+    return static_cast<int>(sendmsg(socket, &one.message, 0));
+}
+
+}  // namespace
+
+POSIX_TEST(unix, claimed_credentials_must_be_ones_own_unless_privileged) {
+    int sv[2];
+    CHECK_OK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+    pid_t child = CHECK_OK(fork());
+    if (child == 0) {
+        // Unprivileged (nobody), whatever the test runs as.
+        if (getuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) _exit(10);
+        ucred own = {getpid(), getuid(), getgid()};
+        if (send_claimed_credentials(sv[0], own) != 1) _exit(11);
+        ucred other_pid = {1, getuid(), getgid()};
+        if (send_claimed_credentials(sv[0], other_pid) != -1 || errno != EPERM) _exit(12);
+        ucred other_uid = {getpid(), getuid() + 1, getgid()};
+        if (send_claimed_credentials(sv[0], other_uid) != -1 || errno != EPERM) _exit(13);
+        _exit(0);
+    }
+    int status;
+    CHECK_OK(waitpid(child, &status, 0));
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(WEXITSTATUS(status), 0);
+    int on = 1;
+    CHECK_OK(setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof on));
+    ucred own = {getpid(), getuid(), getgid()};
+    CHECK_EQ(CHECK_OK(send_claimed_credentials(sv[0], own)), 1);
+}

@@ -20,8 +20,6 @@ Result sys_mremap(const Arguments& a) {
     uint64_t old = a.a0, flags = a.a3, target = a.a4;
     if (flags & ~(may_move | fixed | dont_unmap)) return lib::Error::invalid_argument;
     if ((flags & (fixed | dont_unmap)) && !(flags & may_move)) return lib::Error::invalid_argument;
-    // FIXME: MREMAP_DONTUNMAP (keep the old range mapped, empty) is not supported.
-    if (flags & dont_unmap) return lib::Error::invalid_argument;
     if (old % mm::page_size != 0) return lib::Error::invalid_argument;
     uint64_t new_size = TRY(page_length(a.a2));
     // old_size 0 duplicates a shared mapping on Linux; not supported here.
@@ -31,6 +29,25 @@ Result sys_mremap(const Arguments& a) {
     if (!mm::is_user_range(old, old_size)) return lib::Error::bad_address;
     const mm::Region* region = space().find_region(old);
     if (region == nullptr || old + old_size > region->end) return lib::Error::bad_address;
+
+    if (flags & dont_unmap) {
+        // The pages move; the old range stays mapped as it was, without
+        // them (zeros, or the file's pages again). Same size only, and not
+        // for fixed physical memory.
+        if (new_size != old_size || region->physical) return lib::Error::invalid_argument;
+        uint64_t destination = target;
+        if (flags & fixed) {
+            if (target % mm::page_size != 0 || !mm::is_user_range(target, new_size)) return lib::Error::invalid_argument;
+            if (target < old + old_size && old < target + new_size) return lib::Error::invalid_argument;
+            TRY(space().remove_range(target, target + new_size));
+        } else {
+            destination = TRY(space().find_free_range(new_size, mmap_top));
+        }
+        mm::Region left = mm::piece_of(*region, old, old + old_size);
+        TRY(space().move_range(old, old_size, destination));
+        TRY(space().add_mapping(left));
+        return destination;
+    }
 
     if (flags & fixed) {
         if (target % mm::page_size != 0 || !mm::is_user_range(target, new_size)) return lib::Error::invalid_argument;

@@ -323,3 +323,19 @@ POSIX_TEST(mprotect, prot_none_keeps_the_data_and_refuses_the_kernel_too) {
     p[0] = 0x44;
     CHECK_OK(munmap(p, 2 * page));
 }
+
+POSIX_TEST(mremap, dontunmap_moves_the_pages_and_keeps_the_old_range_empty) {
+    char* p = map(2 * page);
+    std::memset(p, 0x61, 2 * page);
+    char* moved = static_cast<char*>(mremap(p, 2 * page, 2 * page, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, nullptr));
+    CHECK(moved != MAP_FAILED);
+    CHECK(moved != p);
+    CHECK_EQ(moved[0], 0x61);
+    CHECK_EQ(moved[2 * page - 1], 0x61);
+    CHECK_EQ(p[0], 0);  // still mapped, the pages gone
+    p[1] = 1;
+    CHECK(mremap(p, 2 * page, 2 * page, MREMAP_DONTUNMAP, nullptr) == MAP_FAILED && errno == EINVAL);
+    CHECK(mremap(p, 2 * page, 3 * page, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, nullptr) == MAP_FAILED && errno == EINVAL);
+    CHECK_OK(munmap(p, 2 * page));
+    CHECK_OK(munmap(moved, 2 * page));
+}

@@ -22,13 +22,31 @@ Result sys_mremap(const Arguments& a) {
     if ((flags & (fixed | dont_unmap)) && !(flags & may_move)) return lib::Error::invalid_argument;
     if (old % mm::page_size != 0) return lib::Error::invalid_argument;
     uint64_t new_size = TRY(page_length(a.a2));
-    // old_size 0 duplicates a shared mapping on Linux; not supported here.
     // One too large for the address space is EFAULT below, as on Linux.
     uint64_t old_size = lib::align_up(a.a1, mm::page_size);
-    if (old_size == 0) return lib::Error::invalid_argument;
+    if (old_size == 0 && a.a1 != 0) return lib::Error::bad_address;
     if (!mm::is_user_range(old, old_size)) return lib::Error::bad_address;
     const mm::Region* region = space().find_region(old);
     if (region == nullptr || old + old_size > region->end) return lib::Error::bad_address;
+
+    if (old_size == 0) {
+        // A second mapping of the same pages of a shared mapping (only those
+        // can be duplicated: Linux refuses private ones).
+        if (!region->shared || region->object == nullptr || (flags & dont_unmap)) return lib::Error::invalid_argument;
+        if (!(flags & may_move)) return lib::Error::no_memory;  // it cannot grow in place over itself
+        uint64_t destination = target;
+        if (flags & fixed) {
+            if (target % mm::page_size != 0 || !mm::is_user_range(target, new_size)) return lib::Error::invalid_argument;
+            TRY(space().remove_range(target, target + new_size));
+        } else {
+            destination = TRY(space().find_free_range(new_size, mmap_top));
+        }
+        mm::Region copy = mm::piece_of(*region, old, old + new_size);
+        copy.start = destination;
+        copy.end = destination + new_size;
+        TRY(space().add_mapping(copy));
+        return destination;
+    }
 
     if (flags & dont_unmap) {
         // The pages move; the old range stays mapped as it was, without

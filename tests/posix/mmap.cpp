@@ -339,3 +339,19 @@ POSIX_TEST(mremap, dontunmap_moves_the_pages_and_keeps_the_old_range_empty) {
     CHECK_OK(munmap(p, 2 * page));
     CHECK_OK(munmap(moved, 2 * page));
 }
+
+POSIX_TEST(mremap, old_size_zero_maps_a_shared_mapping_twice) {
+    auto* p = map(page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS);
+    auto* twin = static_cast<char*>(mremap(p, 0, page, MREMAP_MAYMOVE, nullptr));
+    CHECK(twin != MAP_FAILED);
+    CHECK(twin != p);
+    p[7] = 42;
+    CHECK_EQ(twin[7], 42);  // the same page
+    twin[8] = 43;
+    CHECK_EQ(p[8], 43);
+    char* own = map(page);
+    CHECK(mremap(own, 0, page, MREMAP_MAYMOVE, nullptr) == MAP_FAILED && errno == EINVAL);
+    CHECK(mremap(p, 0, page, 0, nullptr) == MAP_FAILED && errno == ENOMEM);
+    CHECK_OK(munmap(twin, page));
+    CHECK_EQ(p[7], 42);
+}

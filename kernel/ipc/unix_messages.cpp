@@ -92,7 +92,10 @@ lib::ErrorOr<size_t> send_stream(UnixSocket& socket, SendRequest& request) {
             continue;
         }
         size_t piece = lib::min(lib::min(data.total - sent, room), stream_piece);
-        auto message = make_message(data, sent, piece, request, sent == 0, UnixAddress{});
+        // The sender's name goes along, as Linux reports it to recvmsg;
+        // an accepted socket's is its listener's.
+        const UnixAddress& name = socket.name.length != 0 ? socket.name : socket.accepted_name;
+        auto message = make_message(data, sent, piece, request, sent == 0, name);
         if (message.is_error()) {
             if (sent > 0) return sent;
             return message.error();
@@ -218,6 +221,7 @@ lib::Status receive_stream(UnixSocket& socket, const UserBuffers& buffers, int f
                     break;
                 }
             }
+            if (copied == 0) result.source = message->source;
             copied += count;
             take_credentials(socket, *message, result);
             bool had_files = message->file_count > 0;

@@ -858,3 +858,23 @@ POSIX_TEST(unix, claimed_credentials_must_be_ones_own_unless_privileged) {
     ucred own = {getpid(), getuid(), getgid()};
     CHECK_EQ(CHECK_OK(send_claimed_credentials(sv[0], own)), 1);
 }
+
+POSIX_TEST(unix, stream_recvfrom_reports_a_named_senders_address) {
+    sockaddr_un address;
+    socklen_t length;
+    int server = CHECK_OK(listening("stream-from", &address, &length));
+    int client = CHECK_OK(socket(AF_UNIX, SOCK_STREAM, 0));
+    CHECK_OK(connect(client, as_sockaddr(address), length));
+    int accepted = CHECK_OK(accept(server, nullptr, nullptr));
+    CHECK_OK(write(accepted, "a", 1));
+    sockaddr_un from{};
+    socklen_t from_length = sizeof from;
+    char byte;
+    CHECK_EQ(CHECK_OK(recvfrom(client, &byte, 1, 0, as_sockaddr(from), &from_length)), 1);
+    CHECK_EQ(from_length, length);  // the accepted end speaks with the listener's name
+    CHECK_EQ(std::memcmp(&from, &address, length), 0);
+    CHECK_OK(write(client, "b", 1));
+    from_length = sizeof from;
+    CHECK_EQ(CHECK_OK(recvfrom(accepted, &byte, 1, 0, as_sockaddr(from), &from_length)), 1);
+    CHECK_EQ(from_length, 0u);  // an unnamed sender
+}

@@ -107,13 +107,26 @@ TEST(DisplayService, ClientPatternIsExactAndOneBlockTransfersOnlyItsRectAndTheCu
     EXPECT_EQ(machine.wait_for_exit(timeout), 0) << machine.serial_output();
 }
 
-TEST(InputService, KeysAndTabletPositionsArriveAndAKilledDriverIsRestartedWithinASecond) {
-    qemu::Machine machine(devmgr_options("input-events", {"virtio-keyboard-pci", "virtio-tablet-pci"}));
-    ASSERT_TRUE(machine.wait_for_serial("input-events: connected, 2 devices", timeout)) << machine.serial_output();
+TEST(InputService, KeysMouseAndTabletEventsArriveAndAKilledDriverIsRestartedWithinASecond) {
+    qemu::Machine machine(
+        devmgr_options("input-events", {"virtio-keyboard-pci", "virtio-tablet-pci", "virtio-mouse-pci"}));
+    ASSERT_TRUE(machine.wait_for_serial("input-events: connected, 3 devices", timeout)) << machine.serial_output();
     std::string log = machine.serial_output();
     EXPECT_TRUE(std::regex_search(log, std::regex("device \\d+ \"QEMU Virtio Keyboard\" keys=\\d{2,}"))) << log;
     EXPECT_TRUE(std::regex_search(log, std::regex("device \\d+ \"QEMU Virtio Tablet\".* abs0=0..32767 abs1=0..32767")))
         << log;
+    EXPECT_TRUE(std::regex_search(log, std::regex("device \\d+ \"QEMU Virtio Mouse\" keys=\\d+ rel=[2-9]\\n"))) << log;
+
+    // Relative motion and the wheel go to the mouse.
+    nlohmann::json motion = nlohmann::json::array({
+        {{"type", "rel"}, {"data", {{"axis", "x"}, {"value", 5}}}},
+        {{"type", "rel"}, {"data", {{"axis", "y"}, {"value", -3}}}},
+    });
+    machine.qmp().execute("input-send-event", {{"events", motion}});
+    EXPECT_TRUE(machine.wait_for_serial("frame QEMU Virtio Mouse 2:0:5 2:1:-3 0:0:0\\r?\\n", timeout))
+        << machine.serial_output();
+    machine.qmp().send_button("wheel-up", true);
+    EXPECT_TRUE(machine.wait_for_serial("frame QEMU Virtio Mouse 2:8:1 0:0:0\\r?\\n", timeout)) << machine.serial_output();
 
     machine.qmp().send_key("a", true);
     EXPECT_TRUE(machine.wait_for_serial("frame QEMU Virtio Keyboard 1:30:1 0:0:0\\r?\\n", timeout)) << machine.serial_output();
@@ -138,7 +151,7 @@ TEST(InputService, KeysAndTabletPositionsArriveAndAKilledDriverIsRestartedWithin
     log = machine.serial_output();
     ASSERT_TRUE(std::regex_search(log, match, std::regex("reconnected (\\d+) ms after the kill"))) << log;
     EXPECT_LT(std::stoi(match[1].str()), 1000) << log;
-    ASSERT_TRUE(machine.wait_for_serial("input-events: connected, 2 devices", timeout)) << machine.serial_output();
+    ASSERT_TRUE(machine.wait_for_serial("input-events: connected, 3 devices", timeout)) << machine.serial_output();
     machine.qmp().send_key("b", true);
     EXPECT_TRUE(machine.wait_for_serial("frame QEMU Virtio Keyboard 1:48:1 0:0:0\\r?\\n", timeout)) << machine.serial_output();
     machine.qmp().move_pointer_absolute(100, 200);

@@ -26,15 +26,8 @@ namespace {
 
 using namespace tessera;
 
-void print_counters(const char* step, const virtio_gpu::Counters& c) {
-    std::printf(
-        "gpu-pattern: %s presents=%llu rects_transferred=%llu pixels_transferred=%llu rects_flushed=%llu "
-        "pixels_flushed=%llu set_scanouts=%llu fences=%llu cursor_uploads=%llu cursor_moves=%llu\n",
-        step, (unsigned long long)c.presents, (unsigned long long)c.rects_transferred,
-        (unsigned long long)c.pixels_transferred, (unsigned long long)c.rects_flushed,
-        (unsigned long long)c.pixels_flushed, (unsigned long long)c.set_scanouts,
-        (unsigned long long)c.fences_completed, (unsigned long long)c.cursor_uploads,
-        (unsigned long long)c.cursor_moves);
+void print_counters(const char* step, const virtio_gpu::Counters& counters) {
+    std::printf("gpu-pattern: %s %s\n", step, virtio_gpu::describe(counters).c_str());
     std::fflush(stdout);
 }
 

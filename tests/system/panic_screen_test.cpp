@@ -3,8 +3,6 @@
 // kernel faults on purpose and stays on its report; the test then takes a
 // screenshot and reads the text back, cell by cell, with the kernel's own
 // font (the console draws glyphs pixel-exact, and the PNG is lossless).
-#include <png.h>
-
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -12,6 +10,7 @@
 #include <vector>
 
 #include "console/font.h"
+#include "screen_picture.h"
 #include "system_test.h"
 
 namespace tessera::system_test {
@@ -20,35 +19,6 @@ namespace {
 // The panic colours of kernel/console/framebuffer_console.cpp.
 constexpr uint8_t text_rgb[3] = {0xE0, 0xE0, 0xE0};
 constexpr uint8_t background_rgb[3] = {0x10, 0x20, 0x60};
-
-struct Picture {
-    uint32_t width = 0, height = 0;
-    std::vector<uint8_t> rgb;
-
-    bool is(uint32_t x, uint32_t y, const uint8_t colour[3]) const {
-        const uint8_t* p = &rgb[(static_cast<size_t>(y) * width + x) * 3];
-        return p[0] == colour[0] && p[1] == colour[1] && p[2] == colour[2];
-    }
-};
-
-Picture read_png(const std::filesystem::path& path) {
-    png_image image{};
-    image.version = PNG_IMAGE_VERSION;
-    Picture picture;
-    if (!png_image_begin_read_from_file(&image, path.c_str())) {
-        ADD_FAILURE() << "cannot read " << path << ": " << image.message;
-        return picture;
-    }
-    image.format = PNG_FORMAT_RGB;
-    picture.width = image.width;
-    picture.height = image.height;
-    picture.rgb.resize(PNG_IMAGE_SIZE(image));
-    if (!png_image_finish_read(&image, nullptr, picture.rgb.data(), 0, nullptr)) {
-        ADD_FAILURE() << "cannot decode " << path << ": " << image.message;
-        picture = {};
-    }
-    return picture;
-}
 
 // Whether the cell at (column, row) shows exactly glyph c: text colour where
 // the font has a bit, background elsewhere.

@@ -88,15 +88,7 @@ display::Result<void> GpuDisplayDevice::set_mode(std::uint32_t, const display::M
 }
 
 void GpuDisplayDevice::print_counters(const char* after) const {
-    const Counters& c = gpu_.counters();
-    std::printf(
-        "virtio-gpu: after %s presents=%llu rects_transferred=%llu pixels_transferred=%llu rects_flushed=%llu "
-        "pixels_flushed=%llu set_scanouts=%llu fences=%llu cursor_uploads=%llu cursor_moves=%llu display_events=%llu\n",
-        after, (unsigned long long)c.presents, (unsigned long long)c.rects_transferred,
-        (unsigned long long)c.pixels_transferred, (unsigned long long)c.rects_flushed,
-        (unsigned long long)c.pixels_flushed, (unsigned long long)c.set_scanouts,
-        (unsigned long long)c.fences_completed, (unsigned long long)c.cursor_uploads,
-        (unsigned long long)c.cursor_moves, (unsigned long long)c.display_events);
+    std::printf("virtio-gpu: after %s %s\n", after, describe(gpu_.counters()).c_str());
     std::fflush(stdout);
 }
 

@@ -9,11 +9,13 @@
 #include <climits>
 #include <cstdint>
 
-#include "gpu_spec.h"
+#include "virtio/gpu_spec.h"
 #include "virtio/spec.h"
 
 namespace tessera::virtio_gpu {
 namespace {
+
+namespace gpu = virtio::gpu;
 
 using virtio::Error;
 
@@ -23,13 +25,26 @@ constexpr std::uint32_t control_slots = 128;  // two descriptors each: a 256-ent
 constexpr std::uint32_t cursor_slots = 16;
 constexpr auto command_timeout = std::chrono::milliseconds(5000);
 
-spec::CtrlHeader header(std::uint32_t type) {
-    spec::CtrlHeader h{};
+gpu::CtrlHeader header(std::uint32_t type) {
+    gpu::CtrlHeader h{};
     h.type = type;
     return h;
 }
 
 }  // namespace
+
+std::string describe(const Counters& c) {
+    char text[512];
+    std::snprintf(text, sizeof text,
+                  "presents=%llu rects_transferred=%llu pixels_transferred=%llu rects_flushed=%llu pixels_flushed=%llu "
+                  "set_scanouts=%llu fences=%llu cursor_uploads=%llu cursor_moves=%llu display_events=%llu",
+                  (unsigned long long)c.presents, (unsigned long long)c.rects_transferred,
+                  (unsigned long long)c.pixels_transferred, (unsigned long long)c.rects_flushed,
+                  (unsigned long long)c.pixels_flushed, (unsigned long long)c.set_scanouts,
+                  (unsigned long long)c.fences_completed, (unsigned long long)c.cursor_uploads,
+                  (unsigned long long)c.cursor_moves, (unsigned long long)c.display_events);
+    return text;
+}
 
 Gpu::Gpu(virtio::Platform& platform, std::unique_ptr<virtio::PciTransport> transport)
     : platform_(platform), transport_(std::move(transport)) {}
@@ -121,13 +136,13 @@ Error Gpu::wait_queue(std::uint16_t index, std::uint32_t& outstanding) {
 Error Gpu::check_responses() {
     Error result = Error::none;
     for (std::uint8_t* response : pending_responses_) {
-        spec::CtrlHeader reply;
+        gpu::CtrlHeader reply;
         std::memcpy(&reply, response, sizeof reply);
-        if (reply.type != spec::resp_ok_nodata && reply.type != spec::resp_ok_display_info) {
+        if (reply.type != gpu::resp_ok_nodata && reply.type != gpu::resp_ok_display_info) {
             std::fprintf(stderr, "virtio-gpu: command answered 0x%x\n", reply.type);
             result = Error::device_protocol_error;
         }
-        if (reply.flags & spec::flag_fence) ++counters_.fences_completed;
+        if (reply.flags & gpu::flag_fence) ++counters_.fences_completed;
     }
     pending_responses_.clear();
     return result;
@@ -141,19 +156,19 @@ Error Gpu::wait_for_control() {
 }
 
 virtio::ErrorOr<std::vector<Scanout>> Gpu::display_info() {
-    spec::CtrlHeader request = header(spec::cmd_get_display_info);
-    auto response = queue_control(&request, sizeof request, sizeof(spec::RespDisplayInfo));
+    gpu::CtrlHeader request = header(gpu::cmd_get_display_info);
+    auto response = queue_control(&request, sizeof request, sizeof(gpu::RespDisplayInfo));
     if (response.is_error()) return response.error();
-    spec::RespDisplayInfo info;
+    gpu::RespDisplayInfo info;
     std::uint8_t* slot = response.value();
     Error error = wait_for_control();
     if (error != Error::none) return error;
     std::memcpy(&info, slot, sizeof info);
-    auto scanouts = transport_->read_config32(spec::config_num_scanouts);
-    std::uint32_t count = scanouts.is_error() ? 1 : std::min(scanouts.value(), spec::max_scanouts);
+    auto scanouts = transport_->read_config32(gpu::config_num_scanouts);
+    std::uint32_t count = scanouts.is_error() ? 1 : std::min(scanouts.value(), gpu::max_scanouts);
     std::vector<Scanout> result;
     for (std::uint32_t i = 0; i < count; ++i)
-        result.push_back({info.modes[i].r.width, info.modes[i].r.height, info.modes[i].enabled != 0});
+        result.push_back({info.modes[i].width, info.modes[i].height, info.modes[i].enabled != 0});
     return result;
 }
 
@@ -169,12 +184,12 @@ virtio::ErrorOr<std::uint32_t> Gpu::create_resource(std::uint32_t width, std::ui
                                                     std::uint64_t device_address, std::uint64_t size) {
     if (std::uint64_t{width} * height * 4 > size || size > 0xFFFFFFFFu) return Error::invalid_argument;
     std::uint32_t id = next_resource_++;
-    spec::ResourceCreate2d create{header(spec::cmd_resource_create_2d), id, spec::format_b8g8r8x8, width, height};
-    auto created = queue_control(&create, sizeof create, sizeof(spec::CtrlHeader));
+    gpu::ResourceCreate2d create{header(gpu::cmd_resource_create_2d), id, gpu::format_b8g8r8x8, width, height};
+    auto created = queue_control(&create, sizeof create, sizeof(gpu::CtrlHeader));
     if (created.is_error()) return created.error();
-    spec::AttachBacking attach{header(spec::cmd_resource_attach_backing), id, 1,
+    gpu::AttachBacking attach{header(gpu::cmd_resource_attach_backing), id, 1,
                                {device_address, static_cast<std::uint32_t>(size), 0}};
-    auto attached = queue_control(&attach, sizeof attach, sizeof(spec::CtrlHeader));
+    auto attached = queue_control(&attach, sizeof attach, sizeof(gpu::CtrlHeader));
     if (attached.is_error()) return attached.error();
     Error error = wait_for_control();
     if (error != Error::none) return error;
@@ -193,14 +208,14 @@ Gpu::Resource* Gpu::find_resource(std::uint32_t id) {
 Error Gpu::destroy_resource(std::uint32_t id) {
     if (id == scanout_resource_) {
         // Scanout 0 shows nothing (resource 0) before its resource goes.
-        spec::SetScanout off{header(spec::cmd_set_scanout), {0, 0, 0, 0}, 0, 0};
-        auto queued = queue_control(&off, sizeof off, sizeof(spec::CtrlHeader));
+        gpu::SetScanout off{header(gpu::cmd_set_scanout), {0, 0, 0, 0}, 0, 0};
+        auto queued = queue_control(&off, sizeof off, sizeof(gpu::CtrlHeader));
         if (queued.is_error()) return queued.error();
         scanout_resource_ = 0;
     }
     std::erase_if(resources_, [id](const auto& entry) { return entry.first == id; });
-    spec::ResourceUnref unref{header(spec::cmd_resource_unref), id, 0};
-    auto queued = queue_control(&unref, sizeof unref, sizeof(spec::CtrlHeader));
+    gpu::ResourceUnref unref{header(gpu::cmd_resource_unref), id, 0};
+    auto queued = queue_control(&unref, sizeof unref, sizeof(gpu::CtrlHeader));
     if (queued.is_error()) return queued.error();
     return wait_for_control();
 }
@@ -250,18 +265,18 @@ Error Gpu::present(std::uint32_t id, std::uint32_t width, std::uint32_t height, 
         bool covered = false;
         for (const Rect& damage : rects) covered = covered || contains(damage, rect);
         if (covered) continue;  // transferred below anyway
-        spec::TransferToHost2d transfer{header(spec::cmd_transfer_to_host_2d),
+        gpu::TransferToHost2d transfer{header(gpu::cmd_transfer_to_host_2d),
                                         {rect.x, rect.y, rect.width, rect.height},
                                         std::uint64_t{rect.y} * width * 4 + std::uint64_t{rect.x} * 4, id, 0};
-        auto queued = queue_control(&transfer, sizeof transfer, sizeof(spec::CtrlHeader));
+        auto queued = queue_control(&transfer, sizeof transfer, sizeof(gpu::CtrlHeader));
         if (queued.is_error()) return queued.error();
         ++counters_.rects_transferred;
         counters_.pixels_transferred += std::uint64_t{rect.width} * rect.height;
     }
     resource->stale.clear();
     if (id != scanout_resource_ || width != scanout_width_ || height != scanout_height_) {
-        spec::SetScanout set{header(spec::cmd_set_scanout), {0, 0, width, height}, 0, id};
-        auto queued = queue_control(&set, sizeof set, sizeof(spec::CtrlHeader));
+        gpu::SetScanout set{header(gpu::cmd_set_scanout), {0, 0, width, height}, 0, id};
+        auto queued = queue_control(&set, sizeof set, sizeof(gpu::CtrlHeader));
         if (queued.is_error()) return queued.error();
         scanout_resource_ = id;
         scanout_width_ = width;
@@ -271,18 +286,18 @@ Error Gpu::present(std::uint32_t id, std::uint32_t width, std::uint32_t height, 
     std::uint64_t fence = next_fence_++;
     for (std::size_t i = 0; i < rects.size(); ++i) {
         const Rect& rect = rects[i];
-        spec::Rect r{rect.x, rect.y, rect.width, rect.height};
-        spec::TransferToHost2d transfer{header(spec::cmd_transfer_to_host_2d), r,
+        gpu::Rect r{rect.x, rect.y, rect.width, rect.height};
+        gpu::TransferToHost2d transfer{header(gpu::cmd_transfer_to_host_2d), r,
                                         std::uint64_t{rect.y} * width * 4 + std::uint64_t{rect.x} * 4, id, 0};
-        auto queued = queue_control(&transfer, sizeof transfer, sizeof(spec::CtrlHeader));
+        auto queued = queue_control(&transfer, sizeof transfer, sizeof(gpu::CtrlHeader));
         if (queued.is_error()) return queued.error();
-        spec::ResourceFlush flush{header(spec::cmd_resource_flush), r, id, 0};
+        gpu::ResourceFlush flush{header(gpu::cmd_resource_flush), r, id, 0};
         if (i + 1 == rects.size()) {
             // The fence on the last command: its completion is the present's.
-            flush.header.flags = spec::flag_fence;
+            flush.header.flags = gpu::flag_fence;
             flush.header.fence_id = fence;
         }
-        queued = queue_control(&flush, sizeof flush, sizeof(spec::CtrlHeader));
+        queued = queue_control(&flush, sizeof flush, sizeof(gpu::CtrlHeader));
         if (queued.is_error()) return queued.error();
         std::uint64_t pixels = std::uint64_t{rect.width} * rect.height;
         ++counters_.rects_transferred;
@@ -306,7 +321,7 @@ Error Gpu::send_cursor(std::uint32_t type, std::uint32_t resource, std::uint32_t
         next_cursor_slot_ = 0;
     }
     std::uint32_t slot = next_cursor_slot_++;
-    spec::UpdateCursor command{header(type),
+    gpu::UpdateCursor command{header(type),
                                {0, static_cast<std::uint32_t>(std::max(x, 0)), static_cast<std::uint32_t>(std::max(y, 0)), 0},
                                resource,
                                hot_x,
@@ -339,37 +354,37 @@ Error Gpu::set_cursor(std::span<const std::uint32_t> pixels, std::uint32_t hot_x
         if (image.is_error()) return image.error();
         cursor_image_ = image.release_value();
         std::uint32_t id = next_resource_++;
-        spec::ResourceCreate2d create{header(spec::cmd_resource_create_2d), id, spec::format_b8g8r8a8, cursor_size,
+        gpu::ResourceCreate2d create{header(gpu::cmd_resource_create_2d), id, gpu::format_b8g8r8a8, cursor_size,
                                       cursor_size};
-        auto created = queue_control(&create, sizeof create, sizeof(spec::CtrlHeader));
+        auto created = queue_control(&create, sizeof create, sizeof(gpu::CtrlHeader));
         if (created.is_error()) return created.error();
-        spec::AttachBacking attach{header(spec::cmd_resource_attach_backing), id, 1,
+        gpu::AttachBacking attach{header(gpu::cmd_resource_attach_backing), id, 1,
                                    {cursor_image_.device_address(), cursor_size * cursor_size * 4, 0}};
-        auto attached = queue_control(&attach, sizeof attach, sizeof(spec::CtrlHeader));
+        auto attached = queue_control(&attach, sizeof attach, sizeof(gpu::CtrlHeader));
         if (attached.is_error()) return attached.error();
         cursor_resource_ = id;
     }
     std::memcpy(cursor_image_.data(), pixels.data(), pixels.size_bytes());
-    spec::TransferToHost2d transfer{header(spec::cmd_transfer_to_host_2d), {0, 0, cursor_size, cursor_size}, 0,
+    gpu::TransferToHost2d transfer{header(gpu::cmd_transfer_to_host_2d), {0, 0, cursor_size, cursor_size}, 0,
                                     cursor_resource_, 0};
     // Fenced: the image must be on the host before UPDATE_CURSOR names it.
-    transfer.header.flags = spec::flag_fence;
+    transfer.header.flags = gpu::flag_fence;
     transfer.header.fence_id = next_fence_++;
-    auto queued = queue_control(&transfer, sizeof transfer, sizeof(spec::CtrlHeader));
+    auto queued = queue_control(&transfer, sizeof transfer, sizeof(gpu::CtrlHeader));
     if (queued.is_error()) return queued.error();
     Error error = wait_for_control();
     if (error != Error::none) return error;
     ++counters_.cursor_uploads;
-    return send_cursor(spec::cmd_update_cursor, cursor_resource_, hot_x, hot_y, x, y);
+    return send_cursor(gpu::cmd_update_cursor, cursor_resource_, hot_x, hot_y, x, y);
 }
 
 Error Gpu::hide_cursor() {
-    return send_cursor(spec::cmd_update_cursor, 0, 0, 0, 0, 0);
+    return send_cursor(gpu::cmd_update_cursor, 0, 0, 0, 0, 0);
 }
 
 Error Gpu::move_cursor(std::int32_t x, std::int32_t y) {
     ++counters_.cursor_moves;
-    return send_cursor(spec::cmd_move_cursor, cursor_resource_, 0, 0, x, y);
+    return send_cursor(gpu::cmd_move_cursor, cursor_resource_, 0, 0, x, y);
 }
 
 int Gpu::config_interrupt_fd() {
@@ -382,9 +397,9 @@ int Gpu::config_interrupt_fd() {
 bool Gpu::take_display_event() {
     std::uint16_t vector = transport_->config_vector();
     if (vector != virtio::no_vector) (void)transport_->acknowledge_interrupt(vector);
-    auto events = transport_->read_config32(spec::config_events_read);
-    if (events.is_error() || (events.value() & spec::event_display) == 0) return false;
-    (void)transport_->write_config32(spec::config_events_clear, spec::event_display);
+    auto events = transport_->read_config32(gpu::config_events_read);
+    if (events.is_error() || (events.value() & gpu::event_display) == 0) return false;
+    (void)transport_->write_config32(gpu::config_events_clear, gpu::event_display);
     ++counters_.display_events;
     return true;
 }

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "virtio/platform.h"
@@ -41,6 +42,9 @@ struct Counters {
     std::uint64_t cursor_moves = 0;
     std::uint64_t display_events = 0;
 };
+
+// "presents=N rects_transferred=N ..." (the tests parse this form).
+std::string describe(const Counters& counters);
 
 inline constexpr std::uint32_t cursor_size = 64;
 

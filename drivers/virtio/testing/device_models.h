@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fake_device.h"
+#include "virtio/gpu_spec.h"
 
 namespace tessera::virtio::testing {
 
@@ -16,40 +17,9 @@ namespace tessera::virtio::testing {
 // into its writable buffers.
 void install_echo(FakeVirtioDevice& device);
 
-// virtio-gpu (specification 5.7), control queue 0, cursor queue 1.
-namespace gpu {
-inline constexpr std::uint32_t cmd_get_display_info = 0x0100;
-inline constexpr std::uint32_t resp_ok_display_info = 0x1101;
-inline constexpr std::uint32_t resp_err_unspec = 0x1200;
-inline constexpr std::uint32_t flag_fence = 1;
-inline constexpr std::uint32_t event_display = 1;
-inline constexpr std::size_t max_scanouts = 16;
-inline constexpr std::uint32_t config_events_read = 0;
-inline constexpr std::uint32_t config_events_clear = 4;
-inline constexpr std::uint32_t config_num_scanouts = 8;
-
-struct CtrlHeader {
-    std::uint32_t type;
-    std::uint32_t flags;
-    std::uint64_t fence_id;
-    std::uint32_t ctx_id;
-    std::uint8_t ring_idx;
-    std::uint8_t padding[3];
-};
-static_assert(sizeof(CtrlHeader) == 24);
-
-struct DisplayOne {
-    std::uint32_t x, y, width, height;
-    std::uint32_t enabled;
-    std::uint32_t flags;
-};
-
-struct RespDisplayInfo {
-    CtrlHeader header;
-    DisplayOne modes[max_scanouts];
-};
-static_assert(sizeof(RespDisplayInfo) == 24 + 16 * 24);
-}  // namespace gpu
+// virtio-gpu (specification 5.7), control queue 0, cursor queue 1: the
+// layouts are the driver's (gpu_spec.h).
+namespace gpu = virtio::gpu;
 
 class FakeGpu {
 public:

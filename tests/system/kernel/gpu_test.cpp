@@ -4,7 +4,6 @@
 // reports); then a 64x64 change, a switch to the second buffer and the
 // cursor, checked on screen and with the driver's counters.
 #include <gtest/gtest.h>
-#include <png.h>
 
 #include <map>
 #include <regex>
@@ -13,37 +12,10 @@
 
 #include "../../programs/gpu_pattern.h"
 #include "kernel_test.h"
+#include "screen_picture.h"
 
 namespace tessera::system_test {
 namespace {
-
-struct Picture {
-    std::uint32_t width = 0, height = 0;
-    std::vector<std::uint8_t> rgb;
-    std::uint32_t at(std::uint32_t x, std::uint32_t y) const {
-        const std::uint8_t* p = &rgb[(std::size_t{y} * width + x) * 3];
-        return std::uint32_t{p[0]} << 16 | std::uint32_t{p[1]} << 8 | p[2];
-    }
-};
-
-Picture read_png(const std::filesystem::path& path) {
-    png_image image{};
-    image.version = PNG_IMAGE_VERSION;
-    Picture picture;
-    if (!png_image_begin_read_from_file(&image, path.c_str())) {
-        ADD_FAILURE() << "cannot read " << path << ": " << image.message;
-        return picture;
-    }
-    image.format = PNG_FORMAT_RGB;
-    picture.width = image.width;
-    picture.height = image.height;
-    picture.rgb.resize(PNG_IMAGE_SIZE(image));
-    if (!png_image_finish_read(&image, nullptr, picture.rgb.data(), 0, nullptr)) {
-        ADD_FAILURE() << "cannot decode " << path << ": " << image.message;
-        picture = {};
-    }
-    return picture;
-}
 
 struct Block {
     std::uint32_t x, y, colour;
@@ -102,7 +74,7 @@ constexpr auto step_timeout = std::chrono::seconds(60);
 
 // Waits for a step's whole counter line (not just its start).
 bool wait_for_step(qemu::Machine& machine, const std::string& step) {
-    return machine.wait_for_serial("gpu-pattern: " + step + " [^\\n]*cursor_moves=\\d+\\r?\\n", step_timeout);
+    return machine.wait_for_serial("gpu-pattern: " + step + " [^\\n]*display_events=\\d+\\r?\\n", step_timeout);
 }
 
 void expect_pattern_at(std::uint32_t width, std::uint32_t height) {

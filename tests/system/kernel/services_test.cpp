@@ -4,7 +4,6 @@
 // (tests/programs/display_pattern.cpp, input_events.cpp) talks to the
 // services over their Unix sockets.
 #include <gtest/gtest.h>
-#include <png.h>
 
 #include <map>
 #include <regex>
@@ -13,6 +12,7 @@
 
 #include "../../programs/gpu_pattern.h"
 #include "kernel_test.h"
+#include "screen_picture.h"
 
 namespace tessera::system_test {
 namespace {
@@ -29,25 +29,11 @@ qemu::Options devmgr_options(const std::string& client, std::vector<std::string>
     return options;
 }
 
-std::vector<std::uint8_t> read_rgb(const std::filesystem::path& path, std::uint32_t& width, std::uint32_t& height) {
-    png_image image{};
-    image.version = PNG_IMAGE_VERSION;
-    std::vector<std::uint8_t> rgb;
-    if (!png_image_begin_read_from_file(&image, path.c_str())) return rgb;
-    image.format = PNG_FORMAT_RGB;
-    width = image.width;
-    height = image.height;
-    rgb.resize(PNG_IMAGE_SIZE(image));
-    if (!png_image_finish_read(&image, nullptr, rgb.data(), 0, nullptr)) rgb.clear();
-    return rgb;
-}
-
 // Pixels that differ from the pattern (with the first block when `block`).
 std::uint64_t screen_differences(const std::filesystem::path& png, std::uint32_t width, std::uint32_t height,
                                  bool block) {
-    std::uint32_t w = 0, h = 0;
-    auto rgb = read_rgb(png, w, h);
-    if (rgb.empty() || w != width || h != height) return std::uint64_t{width} * height;
+    Picture picture = read_png(png);
+    if (picture.width != width || picture.height != height) return std::uint64_t{width} * height;
     std::uint64_t count = 0;
     for (std::uint32_t y = 0; y < height; ++y) {
         for (std::uint32_t x = 0; x < width; ++x) {
@@ -55,8 +41,7 @@ std::uint64_t screen_differences(const std::filesystem::path& png, std::uint32_t
             if (block && x >= gpu_pattern::first_x && x < gpu_pattern::first_x + 64 && y >= gpu_pattern::first_y &&
                 y < gpu_pattern::first_y + 64)
                 expected = gpu_pattern::first_colour;
-            const std::uint8_t* p = &rgb[(std::size_t{y} * width + x) * 3];
-            if ((std::uint32_t{p[0]} << 16 | std::uint32_t{p[1]} << 8 | p[2]) != expected) ++count;
+            if (picture.at(x, y) != expected) ++count;
         }
     }
     return count;

@@ -1,9 +1,10 @@
-// virtio-gpu 2D command layouts and numbers (virtio 1.2, section 5.7).
+// virtio-gpu 2D command layouts and numbers (virtio 1.2, section 5.7), for
+// the driver (drivers/virtio-gpu) and the fake device (testing/).
 #pragma once
 
 #include <cstdint>
 
-namespace tessera::virtio_gpu::spec {
+namespace tessera::virtio::gpu {
 
 inline constexpr std::uint32_t cmd_get_display_info = 0x0100;
 inline constexpr std::uint32_t cmd_resource_create_2d = 0x0101;
@@ -16,6 +17,7 @@ inline constexpr std::uint32_t cmd_update_cursor = 0x0300;
 inline constexpr std::uint32_t cmd_move_cursor = 0x0301;
 inline constexpr std::uint32_t resp_ok_nodata = 0x1100;
 inline constexpr std::uint32_t resp_ok_display_info = 0x1101;
+inline constexpr std::uint32_t resp_err_unspec = 0x1200;
 
 inline constexpr std::uint32_t flag_fence = 1;
 inline constexpr std::uint32_t event_display = 1;
@@ -46,7 +48,7 @@ struct Rect {
 };
 
 struct DisplayOne {
-    Rect r;
+    std::uint32_t x, y, width, height;
     std::uint32_t enabled;
     std::uint32_t flags;
 };
@@ -123,4 +125,4 @@ struct UpdateCursor {
 };
 static_assert(sizeof(UpdateCursor) == 56);
 
-}  // namespace tessera::virtio_gpu::spec
+}  // namespace tessera::virtio::gpu

@@ -26,6 +26,7 @@ constexpr uint64_t fork_reserve_frames = 256;
 
 int next_pid = 1;
 using detail::processes;
+void (*session_leader_exit_hook)(int sid) = nullptr;
 // Init's fate, reported by the idle loop once its thread is reaped, so the
 // frame count it prints includes the thread's own stack.
 bool init_exited = false;
@@ -99,6 +100,10 @@ namespace detail {
 // then blocking cannot miss an exit. A second CPU needs a lock here.
 lib::List<Process, &Process::all_node> processes;
 }  // namespace detail
+
+void set_session_leader_exit_hook(void (*hook)(int sid)) {
+    session_leader_exit_hook = hook;
+}
 
 Process* find_process(int pid) {
     Process* found = nullptr;
@@ -198,6 +203,7 @@ namespace {
 [[noreturn]] void end_process(Thread* thread, Process* process) {
     int wait_status = process->wait_status;
     tear_down(process);
+    if (process->sid == process->pid && session_leader_exit_hook != nullptr) session_leader_exit_hook(process->sid);
     reparent_children(*process);
     Process* parent = find_process(process->parent_pid);
     int signal = wait_status & 0x7F;

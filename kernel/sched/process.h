@@ -80,6 +80,9 @@ constexpr int stopped_status(int signal) {
 }
 constexpr int continued_status = 0xFFFF;
 
+// The terminal layer's part in a session leader's exit (its controlling
+// terminal hangs up), called as the leader ends.
+void set_session_leader_exit_hook(void (*hook)(int sid));
 // The process with pid (not yet reaped), or null.
 Process* find_process(int pid);
 // Every process not yet reaped, zombies included.

@@ -32,9 +32,10 @@ sched::Process& caller() {
     return *sched::current_thread()->process;
 }
 
-// A session ends with its leader: the terminal is free for another one.
-// (Linux also sends the foreground group SIGHUP then; FIXME: not here.)
-// Session 0 is init's and has no leader process.
+// A session ends with its leader: the terminal is free for another one
+// (hang_up_session makes it so at once; this covers a leader that died
+// while the terminal was being looked at). Session 0 is init's and has no
+// leader process.
 bool session_over(int sid) {
     if (sid == Terminal::no_session || sid == 0) return false;
     sched::Process* leader = sched::find_process(sid);
@@ -350,16 +351,7 @@ lib::ErrorOr<uint64_t> Terminal::control(uint64_t request, uint64_t argument) {
             // FIXME: only a session leader gives the terminal up; another
             // member cannot be detached alone (the terminal belongs to the
             // session here, not to each process).
-            if (process.sid == process.pid) {
-                int group = foreground_;
-                {
-                    Locked locked(lock_);
-                    session_ = no_session;
-                    foreground_ = 0;
-                }
-                sched::send_signal_to_group(group, sched::sighup);
-                sched::send_signal_to_group(group, sched::sigcont);
-            }
+            if (process.sid == process.pid) hang_up();
             return uint64_t(0);
         }
         default:
@@ -378,7 +370,27 @@ lib::ErrorOr<object::File*> open_controlling_terminal(fs::Vnode& node, int flags
     return file;
 }
 
+// The controlling process exits: its terminal's foreground group gets
+// SIGHUP and SIGCONT and the terminal belongs to no session (Linux's
+// disassociate_ctty).
+void hang_up_session(int sid) {
+    Terminal* terminal = Terminal::controlling_terminal_of(sid);
+    if (terminal != nullptr) terminal->hang_up();
+}
+
 }  // namespace
+
+void Terminal::hang_up() {
+    int group;
+    {
+        Locked locked(lock_);
+        group = foreground_;
+        session_ = no_session;
+        foreground_ = 0;
+    }
+    sched::send_signal_to_group(group, sched::sighup);
+    sched::send_signal_to_group(group, sched::sigcont);
+}
 
 lib::Status register_pty_devices();
 lib::Status start_console();
@@ -387,6 +399,7 @@ lib::Status register_terminal_devices() {
     TRY(start_console());
     TRY(register_pty_devices());
     fs::set_controlling_terminal_hook(open_controlling_terminal);
+    sched::set_session_leader_exit_hook(hang_up_session);
     return lib::ok();
 }
 

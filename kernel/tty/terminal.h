@@ -63,6 +63,9 @@ public:
     int session() const { return session_; }
     // The terminal whose session is sid, or null.
     static Terminal* controlling_terminal_of(int sid);
+    // Its session gives it up (TIOCNOTTY by the leader, the leader's exit):
+    // the foreground group gets SIGHUP and SIGCONT.
+    void hang_up();
 
     // Files come and go; the last one of a pty's slave side may free it.
     void attach(TerminalFile& file);

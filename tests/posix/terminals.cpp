@@ -392,3 +392,38 @@ POSIX_TEST(tty, a_nonblocking_slave_write_to_a_full_master_is_eagain) {
     CHECK_EQ(n, -1);
     CHECK_EQ(errno, EAGAIN);
 }
+
+POSIX_TEST(tty, the_foreground_group_gets_sighup_when_the_session_leader_exits) {
+    Pty pty = open_pty();
+    int report[2], ready[2];
+    CHECK_OK(pipe(report));
+    CHECK_OK(pipe(ready));
+    pid_t leader = CHECK_OK(fork());
+    if (leader == 0) {
+        if (setsid() < 0) _exit(10);
+        if (ioctl(pty.slave, TIOCSCTTY, 0) < 0) _exit(11);
+        pid_t member = fork();
+        if (member == 0) {
+            // In the leader's group, the foreground one.
+            sigset_t blocked, original;
+            sigemptyset(&blocked);
+            sigaddset(&blocked, SIGHUP);
+            signal(SIGHUP, catch_signal);
+            sigprocmask(SIG_BLOCK, &blocked, &original);
+            char byte = 'r';
+            (void)!write(ready[1], &byte, 1);
+            while (caught == 0) sigsuspend(&original);
+            byte = static_cast<char>(caught);
+            (void)!write(report[1], &byte, 1);
+            _exit(0);
+        }
+        char byte;
+        (void)!read(ready[0], &byte, 1);
+        _exit(0);  // the controlling process goes
+    }
+    int status;
+    CHECK_EQ(waitpid(leader, &status, 0), leader);
+    char byte = 0;
+    CHECK_EQ(read(report[0], &byte, 1), 1);
+    CHECK_EQ(byte, SIGHUP);
+}

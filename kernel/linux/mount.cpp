@@ -1,5 +1,6 @@
-// mount and umount2: tmpfs and proc, mounted on a directory; the MS_*
-// flags beyond MS_RDONLY-free basics are accepted and ignored.
+// mount and umount2: tmpfs and proc, mounted on a directory. MS_RDONLY
+// is honoured; MS_REMOUNT, MS_BIND and MS_MOVE are EINVAL for now; the
+// other MS_* flags (nosuid, nodev, noexec, atime ones) are accepted and ignored.
 #include "fs/procfs/procfs.h"
 #include "fs/tmpfs/tmpfs.h"
 #include "fs/vfs/mount.h"
@@ -33,6 +34,8 @@ Result sys_mount(const Arguments& a) {
         filesystem = TRY(fs::create_procfs());
     else
         return lib::Error::no_device;
+    constexpr uint64_t ms_rdonly = 1;
+    filesystem->mounted_read_only = (a.a3 & ms_rdonly) != 0;
     // The mount's path as given (for /proc/mounts).
     lib::Status mounted = fs::mount(*directory, *filesystem, source[0] ? source : type, target.view());
     if (mounted.is_error()) {

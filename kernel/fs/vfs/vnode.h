@@ -56,7 +56,8 @@ public:
     virtual const char* type_name() const = 0;
     // statfs's f_type (TMPFS_MAGIC, PROC_SUPER_MAGIC).
     virtual uint64_t magic() const = 0;
-    virtual bool read_only() const { return false; }
+    // Mounted with MS_RDONLY: creating, changing and opening for writing give EROFS.
+    virtual bool read_only() const { return mounted_read_only; }
     uint64_t next_inode() { return next_inode_++; }
     uint64_t inodes_used() const { return next_inode_ - 1; }
     // Unmounted: the filesystem frees itself once only its root is left
@@ -71,6 +72,7 @@ public:
     uint64_t live_vnodes = 0;   // counted by Vnode's constructor and destructor
     bool detached = false;
     bool permanent = false;     // never unmounted (devfs: drivers add nodes to it)
+    bool mounted_read_only = false;
 
 private:
     uint64_t next_inode_ = 1;

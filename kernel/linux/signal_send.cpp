@@ -25,7 +25,8 @@ sched::SignalInfo user_signal(int signal, int code) {
 // Signal 0 only checks that the target exists and may be signalled.
 lib::Status signal_process(sched::Process& target, const sched::SignalInfo& info) {
     if (!may_signal(current_process(), target, info.signo)) return lib::Error::not_permitted;
-    if (info.signo != 0) sched::send_signal_to_process(target, info);
+    // A full queue of real-time signals: EAGAIN.
+    if (info.signo != 0 && !sched::send_signal_to_process(target, info)) return lib::Error::try_again;
     return lib::ok();
 }
 
@@ -53,7 +54,9 @@ Result signal_thread(int tgid, int tid, int signal) {
     sched::Thread* thread = sched::find_thread(tid, tgid);
     if (thread == nullptr) return lib::Error::no_such_process;
     if (!may_signal(current_process(), *thread->process, signal)) return lib::Error::not_permitted;
-    if (signal != 0) sched::send_signal_to_thread(*thread, user_signal(signal, sched::si_tkill));
+    if (signal != 0 && !sched::send_signal_to_thread(*thread, user_signal(signal, sched::si_tkill))) {
+        return lib::Error::try_again;
+    }
     return uint64_t(0);
 }
 

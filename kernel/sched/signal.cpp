@@ -82,6 +82,11 @@ bool ignored_on_arrival(Process& process, Thread* thread, int signal) {
 
 void remove_pending(PendingSignals& pending, SignalSet set) {
     pending.set &= ~set;
+    int kept = 0;
+    for (int i = 0; i < pending.queued_count; ++i) {
+        if (!(set & signal_bit(pending.queued[i].signo))) pending.queued[kept++] = pending.queued[i];
+    }
+    pending.queued_count = kept;
 }
 
 void remove_pending_everywhere(Process& process, SignalSet set) {
@@ -91,12 +96,34 @@ void remove_pending_everywhere(Process& process, SignalSet set) {
 
 void (*pending_listener)() = nullptr;
 
-void add_pending(PendingSignals& pending, const SignalInfo& info) {
-    // Standard signals coalesce: the first instance's details stand.
-    if (pending.set & signal_bit(info.signo)) return;
-    pending.set |= signal_bit(info.signo);
-    pending.info[info.signo - 1] = info;
+// False when a real-time signal finds the queue full.
+bool add_pending(PendingSignals& pending, const SignalInfo& info) {
+    if (pending.set & signal_bit(info.signo)) {
+        // Standard signals coalesce: the first instance's details stand.
+        if (info.signo < first_realtime_signal) return true;
+        if (pending.queued_count == PendingSignals::queue_capacity) return false;
+        pending.queued[pending.queued_count++] = info;
+    } else {
+        pending.set |= signal_bit(info.signo);
+        pending.info[info.signo - 1] = info;
+    }
     if (pending_listener != nullptr) pending_listener();
+    return true;
+}
+
+// Takes the pending instance of signal; a queued one of the same signal
+// takes its place.
+SignalInfo take_pending(PendingSignals& pending, int signal) {
+    SignalInfo info = pending.info[signal - 1];
+    for (int i = 0; i < pending.queued_count; ++i) {
+        if (pending.queued[i].signo != signal) continue;
+        pending.info[signal - 1] = pending.queued[i];
+        for (int j = i + 1; j < pending.queued_count; ++j) pending.queued[j - 1] = pending.queued[j];
+        --pending.queued_count;
+        return info;
+    }
+    pending.set &= ~signal_bit(signal);
+    return info;
 }
 
 // Stop and continue take effect when sent (Linux's prepare_signal): a
@@ -144,20 +171,21 @@ void wake_taker(Process& process, Thread* target, int signal) {
     }
 }
 
-void send(Process& process, Thread* target, const SignalInfo& info) {
+bool send(Process& process, Thread* target, const SignalInfo& info) {
     int signal = info.signo;
-    if (!valid_signal(signal) || process.state == ProcessState::zombie) return;
-    bool continued;
+    if (!valid_signal(signal) || process.state == ProcessState::zombie) return true;
+    bool continued, queued = true;
     {
         Locked locked;
         continued = prepare(process, signal);
         Thread* probe = target != nullptr ? target : process.threads.front();
         if (!ignored_on_arrival(process, probe, signal)) {
-            add_pending(target != nullptr ? target->signals.pending : process.signals.pending, info);
+            queued = add_pending(target != nullptr ? target->signals.pending : process.signals.pending, info);
             wake_taker(process, target, signal);
         }
     }
     if (continued) notify_parent(process, ChildEvent::continued, sigcont);
+    return queued;
 }
 
 // What the current thread takes next: faults first, then the lowest number.
@@ -171,8 +199,7 @@ bool dequeue(Thread& thread, SignalSet allowed, SignalInfo& info) {
     if (preferred == 0) preferred = candidates;
     int signal = __builtin_ctzll(preferred) + 1;
     PendingSignals& from = (own & signal_bit(signal)) ? thread.signals.pending : process.signals.pending;
-    info = from.info[signal - 1];
-    from.set &= ~signal_bit(signal);
+    info = take_pending(from, signal);
     return true;
 }
 
@@ -222,13 +249,13 @@ void rewind_system_call(Thread& thread, arch::TrapFrame& frame, Restart restart)
 
 }  // namespace
 
-void send_signal_to_process(Process& process, const SignalInfo& info) {
-    send(process, nullptr, info);
+bool send_signal_to_process(Process& process, const SignalInfo& info) {
+    return send(process, nullptr, info);
 }
 
-void send_signal_to_thread(Thread& thread, const SignalInfo& info) {
-    if (thread.process == nullptr) return;
-    send(process_of(thread), &thread, info);
+bool send_signal_to_thread(Thread& thread, const SignalInfo& info) {
+    if (thread.process == nullptr) return true;
+    return send(process_of(thread), &thread, info);
 }
 
 void set_pending_listener(void (*listener)()) {

@@ -79,10 +79,16 @@ constexpr uint64_t sa_nocldstop = 1, sa_nocldwait = 2, sa_siginfo = 4, sa_onstac
                    sa_restorer = 0x04000000;
 
 // Standard signals are not queued: one pending instance each, as Linux.
-// FIXME: real-time signals (32..64) queue on Linux; here they coalesce too.
+// Real-time signals (32..64) queue: instances beyond the first wait in
+// queued, oldest first, up to its capacity (then sigqueue fails with
+// EAGAIN, as with Linux's RLIMIT_SIGPENDING).
+constexpr int first_realtime_signal = 32;
 struct PendingSignals {
     SignalSet set = 0;
     SignalInfo info[max_signal];
+    static constexpr int queue_capacity = 32;
+    SignalInfo queued[queue_capacity];
+    int queued_count = 0;
 };
 
 // sigaltstack.
@@ -144,8 +150,9 @@ struct ProcessSignals {
 // Sending. Both check nothing about permissions (linux/signal*.cpp does);
 // signal 0 is only a probe and sends nothing. Ignored signals are dropped
 // here, as Linux does, unless blocked.
-void send_signal_to_process(Process& process, const SignalInfo& info);
-void send_signal_to_thread(Thread& thread, const SignalInfo& info);
+// False only when a real-time signal could not be queued (EAGAIN).
+bool send_signal_to_process(Process& process, const SignalInfo& info);
+bool send_signal_to_thread(Thread& thread, const SignalInfo& info);
 // Every process of group pgid (the terminal's foreground group, kill(-pgid)
 // without the permission check). Thread context only.
 void send_signal_to_group(int pgid, int signal);

@@ -213,6 +213,39 @@ POSIX_TEST(signal, sigqueue_carries_a_value) {
     CHECK_EQ(last_info.si_value.sival_int, 4242);
 }
 
+namespace {
+int queued_values[8];
+volatile sig_atomic_t queued_seen = 0;
+void queue_handler(int, siginfo_t* info, void*) {
+    if (queued_seen < 8) queued_values[queued_seen] = info->si_value.sival_int;
+    queued_seen = queued_seen + 1;
+}
+}  // namespace
+
+POSIX_TEST(signal, realtime_signals_queue_in_order_and_standard_ones_coalesce) {
+    int realtime = SIGRTMIN + 1;
+    install_info(realtime, queue_handler);
+    install(SIGUSR1, count_handler);
+    block(realtime);
+    block(SIGUSR1);
+    for (int value = 1; value <= 3; ++value) {
+        union sigval payload;
+        payload.sival_int = value * 10;
+        CHECK_OK(sigqueue(getpid(), realtime, payload));
+        CHECK_OK(kill(getpid(), SIGUSR1));
+    }
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, realtime);
+    sigaddset(&set, SIGUSR1);
+    CHECK_OK(sigprocmask(SIG_UNBLOCK, &set, nullptr));
+    CHECK_EQ(queued_seen, 3);
+    CHECK_EQ(queued_values[0], 10);
+    CHECK_EQ(queued_values[1], 20);
+    CHECK_EQ(queued_values[2], 30);
+    CHECK_EQ(handled, 1);
+}
+
 // --- the handler and its frame ---------------------------------------------
 
 POSIX_TEST(signal, handler_runs_with_its_signal_and_sa_mask_blocked) {

@@ -64,9 +64,16 @@ int main() {
     if (!report.check(gpu != nullptr, "the virtio-gpu function is listed", "not found"))
         return report.summarize() ? 0 : 1;
 
+    long result = pci_list(bus, reinterpret_cast<PciDeviceInfo*>(8), 4);
+    report.check(result == -1 && errno == EFAULT, "pci_list into a bad pointer gives EFAULT", error_text(result));
+    result = pci_list(bus, nullptr, 0);
+    report.check(result == total, "pci_list with count 0 only counts", error_text(result));
+    result = syscall(native::native_base + 200);
+    report.check(result == -1 && errno == ENOSYS, "an unknown native number gives ENOSYS", error_text(result));
+
     int fds[2];
     if (pipe(fds) != 0) return 1;
-    long result = pci_config_read(fds[0], 0, 4);
+    result = pci_config_read(fds[0], 0, 4);
     report.check(result == -1 && errno == EPERM, "a pipe is no device capability (EPERM)", error_text(result));
     result = pci_config_read(bus, 0, 4);
     report.check(result == -1 && errno == EPERM, "the bus is no device capability (EPERM)", error_text(result));
@@ -163,6 +170,9 @@ int main() {
                  error_text(result));
     result = read(interrupt, &count, 4);
     report.check(result == -1 && errno == EINVAL, "a read shorter than 8 bytes gives EINVAL", error_text(result));
+    result = syscall(SYS_read, interrupt, 8, 8);
+    report.check(result == -1 && (errno == EFAULT || errno == EAGAIN), "a read into a bad pointer fails cleanly",
+                 error_text(result));
     close(interrupt);
     result = interrupt_open(device, 0);
     report.check(result >= 0, "closing an interrupt fd frees its entry", error_text(result));

@@ -21,13 +21,7 @@ constexpr uint8_t first_device_vector = 0x50, last_device_vector = 0xEF;
 // touch it, the latter with interrupts off.
 InterruptFile* vector_owners[256];
 
-struct InterruptsOff {
-    uint64_t flags;
-    InterruptsOff() { asm volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory"); }
-    ~InterruptsOff() {
-        if (flags & (1u << 9)) asm volatile("sti" : : : "memory");
-    }
-};
+using arch::InterruptsOff;
 
 void on_device_interrupt(arch::TrapFrame& frame) {
     InterruptFile* owner = vector_owners[frame.vector & 0xFF];

@@ -6,13 +6,7 @@ namespace object {
 namespace {
 
 // Keeps interrupts off over a walk of a queue, restoring what was before.
-struct InterruptsOff {
-    bool were_enabled = arch::interrupts_enabled();
-    InterruptsOff() { arch::disable_interrupts(); }
-    ~InterruptsOff() {
-        if (were_enabled) arch::enable_interrupts();
-    }
-};
+using arch::InterruptsOff;
 
 void wake_sleeper(ReadinessWaiter& waiter, uint32_t) {
     static_cast<SleeperWaiter&>(waiter).sleeper->wake();

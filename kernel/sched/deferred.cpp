@@ -1,6 +1,6 @@
 #include "sched/deferred.h"
 
-#include <stdint.h>
+#include "arch/x86_64/cpu.h"
 
 namespace sched {
 namespace {
@@ -10,13 +10,7 @@ constexpr int capacity = 8;
 DeferredWork* queued[capacity];
 int queued_count = 0;
 
-struct InterruptsOff {
-    uint64_t flags;
-    InterruptsOff() { asm volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory"); }
-    ~InterruptsOff() {
-        if (flags & (1u << 9)) asm volatile("sti" : : : "memory");
-    }
-};
+using arch::InterruptsOff;
 
 }  // namespace
 

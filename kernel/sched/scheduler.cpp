@@ -30,13 +30,7 @@ lib::List<Thread, &Thread::run_node> run_queue;
 lib::List<Thread, &Thread::sleep_node> sleepers;
 Thread* dead_thread = nullptr;
 
-struct InterruptsOff {
-    uint64_t flags;
-    InterruptsOff() { asm volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory"); }
-    ~InterruptsOff() {
-        if (flags & (1u << 9)) asm volatile("sti" : : : "memory");
-    }
-};
+using arch::InterruptsOff;
 
 void free_thread(Thread* thread) {
     mm::free_contiguous_frames(thread->kernel_stack, kernel_stack_frames);

@@ -29,12 +29,17 @@ inline int wait_status(pid_t child) {
     return status;
 }
 
+// Waits for child and requires that it exited with 0.
+inline void check_exits_zero(pid_t child) {
+    int status = wait_status(child);
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(WEXITSTATUS(status), 0);
+}
+
 // Runs body in a child and requires it to exit 0 (its CHECKs print FAIL).
 template <typename F>
 void in_child(F body) {
-    int status = wait_status(spawn(body));
-    CHECK(WIFEXITED(status));
-    CHECK_EQ(WEXITSTATUS(status), 0);
+    check_exits_zero(spawn(body));
 }
 
 // Waits for child and requires that signal killed it.

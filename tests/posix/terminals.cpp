@@ -14,6 +14,7 @@
 #include <initializer_list>
 #include <string>
 
+#include "children.h"
 #include "posix_test.h"
 
 namespace {
@@ -109,9 +110,7 @@ int signal_caught_by_session_child(const Pty& pty, std::initializer_list<int> si
     CHECK_EQ(read(ready[0], &byte, 1), 1);
     act();
     CHECK_EQ(read(report[0], &byte, 1), 1);
-    int status;
-    CHECK_EQ(waitpid(child, &status, 0), child);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    posix::check_exits_zero(child);
     for (int fd : {report[0], report[1], ready[0], ready[1]}) close(fd);
     return byte;
 }
@@ -287,10 +286,7 @@ POSIX_TEST(tty, controlling_terminal_ioctls) {
         CHECK_OK(tcsetpgrp(pty.slave, getpid()));
         _exit(0);
     }
-    int status;
-    CHECK_EQ(waitpid(child, &status, 0), child);
-    CHECK(WIFEXITED(status));
-    CHECK_EQ(WEXITSTATUS(status), 0);
+    posix::check_exits_zero(child);
 }
 
 POSIX_TEST(tty, a_background_reader_is_stopped_by_sigttin) {
@@ -324,10 +320,7 @@ POSIX_TEST(tty, a_background_reader_is_stopped_by_sigttin) {
         if (waitpid(reader, &status, 0) != reader || !WIFEXITED(status)) _exit(15);
         _exit(WEXITSTATUS(status));
     }
-    int status;
-    CHECK_EQ(waitpid(leader, &status, 0), leader);
-    CHECK(WIFEXITED(status));
-    CHECK_EQ(WEXITSTATUS(status), 0);
+    posix::check_exits_zero(leader);
 }
 
 POSIX_TEST(tty, master_read_fails_with_eio_once_the_slave_is_closed) {
@@ -375,9 +368,7 @@ POSIX_TEST(tty, a_large_slave_write_waits_for_the_master_to_read) {
         received += static_cast<size_t>(n);
     }
     CHECK_EQ(received, total);
-    int status;
-    CHECK_EQ(waitpid(writer, &status, 0), writer);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    posix::check_exits_zero(writer);
 }
 
 POSIX_TEST(tty, a_nonblocking_slave_write_to_a_full_master_is_eagain) {

@@ -88,6 +88,18 @@ inline bool interrupts_enabled() {
     asm volatile("pushfq; popq %0" : "=r"(flags));
     return flags & (1u << 9);
 }
+// Interrupts off for a scope, then back as they were: for the few places
+// that share data with interrupt handlers on this CPU.
+struct InterruptsOff {
+    uint64_t flags;
+    InterruptsOff() { asm volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory"); }
+    ~InterruptsOff() {
+        if (flags & (1u << 9)) asm volatile("sti" : : : "memory");
+    }
+    InterruptsOff(const InterruptsOff&) = delete;
+    InterruptsOff& operator=(const InterruptsOff&) = delete;
+};
+
 // Enables interrupts and halts in one step, so a wakeup interrupt between
 // the two cannot be lost (sti delays interrupts by one instruction).
 inline void wait_for_interrupt() {

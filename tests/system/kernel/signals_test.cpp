@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <string>
 #include <thread>
 
 #include "kernel_test.h"
@@ -52,43 +53,45 @@ TEST(KernelSignals, StoppedJobContinuesWithSigcont) {
 namespace tessera::system_test {
 namespace {
 
-// ^C typed on the serial console: the line discipline sends SIGINT to the
-// foreground process group (the job ash put there), not to the shell.
-TEST(KernelTerminal, ControlCInterruptsTheForegroundJob) {
-    using namespace std::chrono_literals;
-    qemu::Machine machine(kernel_test_options("init=/bin/sh", "signals"));
+using namespace std::chrono_literals;
+
+// Busybox's shell as init on the serial console, running `sleep 100` in
+// the foreground.
+void start_sleep_at_the_prompt(qemu::Machine& machine) {
     ASSERT_TRUE(machine.wait_for_serial("/ # ", 60s)) << machine.serial_output();
     machine.write_serial("sleep 100\n");
     ASSERT_TRUE(machine.wait_for_serial("sleep 100\r?\n", 60s)) << machine.serial_output();
     std::this_thread::sleep_for(500ms);  // let sleep start
+}
+
+// Types `exit status` and requires the machine to stop with it.
+void exit_shell(qemu::Machine& machine, int code) {
+    machine.write_serial("exit " + std::to_string(code) + "\n");
+    auto status = machine.wait_for_exit(60s);
+    ASSERT_TRUE(status.has_value()) << machine.serial_output();
+    EXPECT_EQ(*status, code);
+    EXPECT_EQ(machine.serial_output().find("panic"), std::string::npos) << machine.serial_output();
+}
+
+// ^C typed on the serial console: the line discipline sends SIGINT to the
+// foreground process group (the job ash put there), not to the shell.
+TEST(KernelTerminal, ControlCInterruptsTheForegroundJob) {
+    qemu::Machine machine(kernel_test_options("init=/bin/sh", "signals"));
+    start_sleep_at_the_prompt(machine);
     auto typed = std::chrono::steady_clock::now();
     machine.write_serial("\x03");
     ASSERT_TRUE(machine.wait_for_serial("\\^C", 30s)) << machine.serial_output();
     machine.write_serial("echo status $?\n");
     ASSERT_TRUE(machine.wait_for_serial("status 130", 30s)) << machine.serial_output();
     EXPECT_LT(std::chrono::steady_clock::now() - typed, 20s);
-    machine.write_serial("exit 5\n");
-    auto status = machine.wait_for_exit(60s);
-    ASSERT_TRUE(status.has_value()) << machine.serial_output();
-    EXPECT_EQ(*status, 5);
-    EXPECT_EQ(machine.serial_output().find("panic"), std::string::npos) << machine.serial_output();
+    exit_shell(machine, 5);
 }
-
-}  // namespace
-}  // namespace tessera::system_test
-
-namespace tessera::system_test {
-namespace {
 
 // ^Z stops the foreground job (SIGTSTP to its group, ash sees it stopped
 // through wait's WUNTRACED), fg continues it in the foreground, ^C ends it.
 TEST(KernelTerminal, ControlZStopsTheJobAndFgResumesIt) {
-    using namespace std::chrono_literals;
     qemu::Machine machine(kernel_test_options("init=/bin/sh", "signals"));
-    ASSERT_TRUE(machine.wait_for_serial("/ # ", 60s)) << machine.serial_output();
-    machine.write_serial("sleep 100\n");
-    ASSERT_TRUE(machine.wait_for_serial("sleep 100\r?\n", 60s)) << machine.serial_output();
-    std::this_thread::sleep_for(500ms);
+    start_sleep_at_the_prompt(machine);
     machine.write_serial("\x1a");
     ASSERT_TRUE(machine.wait_for_serial("Stopped", 30s)) << machine.serial_output();
     machine.write_serial("fg\n");
@@ -97,10 +100,7 @@ TEST(KernelTerminal, ControlZStopsTheJobAndFgResumesIt) {
     machine.write_serial("\x03");
     machine.write_serial("echo status $?\n");
     ASSERT_TRUE(machine.wait_for_serial("status 130", 30s)) << machine.serial_output();
-    machine.write_serial("exit 6\n");
-    auto status = machine.wait_for_exit(60s);
-    ASSERT_TRUE(status.has_value()) << machine.serial_output();
-    EXPECT_EQ(*status, 6);
+    exit_shell(machine, 6);
 }
 
 }  // namespace

@@ -204,6 +204,7 @@ namespace {
     int wait_status = process->wait_status;
     tear_down(process);
     if (process->sid == process->pid && session_leader_exit_hook != nullptr) session_leader_exit_hook(process->sid);
+    hang_up_orphaned_groups(*process);
     reparent_children(*process);
     Process* parent = find_process(process->parent_pid);
     int signal = wait_status & 0x7F;

@@ -271,6 +271,45 @@ void send_signal_to_group(int pgid, int signal) {
     });
 }
 
+bool process_group_orphaned(int pgid, const Process* leaving) {
+    bool orphaned = true;
+    for_each_process([&](Process& member) {
+        if (member.pgid != pgid || &member == leaving || member.state == ProcessState::zombie) return;
+        // Init's group hangs on the console's session, as if the kernel
+        // were a parent outside it.
+        if (member.pid == 1) orphaned = false;
+        Process* parent = find_process(member.parent_pid);
+        if (parent == nullptr || parent == leaving) return;
+        if (parent->pgid != pgid && parent->sid == member.sid) orphaned = false;
+    });
+    return orphaned;
+}
+
+namespace {
+
+bool group_has_stopped_member(int pgid) {
+    bool stopped = false;
+    for_each_process([&](Process& member) { stopped |= member.pgid == pgid && member.signals.stopped; });
+    return stopped;
+}
+
+void hang_up_if_orphaned(int pgid, const Process& leaving) {
+    if (!group_has_stopped_member(pgid) || !process_group_orphaned(pgid, &leaving)) return;
+    send_signal_to_group(pgid, sighup);
+    send_signal_to_group(pgid, sigcont);
+}
+
+}  // namespace
+
+void hang_up_orphaned_groups(const Process& leaving) {
+    // Only groups the leaver held together can become orphaned by its exit.
+    if (!process_group_orphaned(leaving.pgid, nullptr)) hang_up_if_orphaned(leaving.pgid, leaving);
+    for_each_process([&](Process& child) {
+        if (child.parent_pid != leaving.pid || child.pgid == leaving.pgid || child.sid != leaving.sid) return;
+        if (!process_group_orphaned(child.pgid, nullptr)) hang_up_if_orphaned(child.pgid, leaving);
+    });
+}
+
 bool current_thread_ignores_or_blocks(int signal) {
     Thread& thread = *current_thread();
     Locked locked;
@@ -360,6 +399,9 @@ void deliver_signals(arch::TrapFrame& frame) {
                 case DefaultAction::resume:
                     continue;
                 case DefaultAction::stop:
+                    // An orphaned group has nobody to continue it: only
+                    // SIGSTOP stops it (Linux's is_current_pgrp_orphaned).
+                    if (signal != sigstop && process_group_orphaned(process.pgid, nullptr)) continue;
                     stop_process(thread, signal);
                     continue;
                 case DefaultAction::terminate:

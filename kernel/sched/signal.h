@@ -156,6 +156,14 @@ bool send_signal_to_thread(Thread& thread, const SignalInfo& info);
 // Every process of group pgid (the terminal's foreground group, kill(-pgid)
 // without the permission check). Thread context only.
 void send_signal_to_group(int pgid, int signal);
+// POSIX's orphaned process group: no member has a parent in another group
+// of the same session (leaving, when given, counts as gone already).
+// Unlike Linux, init links its children's groups and its own group is
+// never orphaned: the console gives init's shell job control.
+bool process_group_orphaned(int pgid, const Process* leaving);
+// A process leaves: groups it orphans that have stopped members get
+// SIGHUP and SIGCONT (its own group, and its children's).
+void hang_up_orphaned_groups(const Process& leaving);
 // Job control: would the current thread's signal be ignored or blocked?
 bool current_thread_ignores_or_blocks(int signal);
 // The one-line form for objects that fail a write with EPIPE (pipes, sockets).

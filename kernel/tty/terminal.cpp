@@ -141,6 +141,8 @@ lib::Status Terminal::check_background(int signal) {
     if (sched::current_thread_ignores_or_blocks(signal)) {
         return signal == sched::sigttin ? lib::Status(lib::Error::io_error) : lib::ok();
     }
+    // An orphaned group would stop for good: EIO instead.
+    if (sched::process_group_orphaned(process.pgid, nullptr)) return lib::Error::io_error;
     sched::send_signal_to_group(process.pgid, signal);
     return lib::Error::interrupted;
 }

@@ -196,3 +196,50 @@ POSIX_TEST(pgrp, waitpid_by_group) {
         CHECK_ERRNO(waitpid(-other.pid, &status, 0), ECHILD);
     });
 }
+
+POSIX_TEST(pgrp, an_orphaned_group_ignores_terminal_stop_signals) {
+    // After setsid the group's only member has its parent in another
+    // session: the group is orphaned, SIGTSTP's default does nothing.
+    in_child([] {
+        CHECK_OK(setsid());
+        CHECK_OK(raise(SIGTSTP));
+        CHECK_OK(raise(SIGTTIN));
+        CHECK_OK(raise(SIGTTOU));
+    });
+}
+
+namespace {
+int hangup_pipe = -1;
+void report_hangup(int signal) {
+    char byte = static_cast<char>(signal);
+    (void)!write(hangup_pipe, &byte, 1);
+    _exit(0);
+}
+}  // namespace
+
+POSIX_TEST(pgrp, a_stopped_group_orphaned_by_an_exit_gets_sighup_and_sigcont) {
+    int fds[2];
+    CHECK_OK(pipe(fds));
+    pid_t middle = CHECK_OK(fork());
+    if (middle == 0) {
+        pid_t member = fork();
+        if (member == 0) {
+            setpgid(0, 0);  // its own group, its parent in another group of the session
+            hangup_pipe = fds[1];
+            signal(SIGHUP, report_hangup);
+            raise(SIGSTOP);
+            _exit(1);  // continued without SIGHUP
+        }
+        setpgid(member, member);
+        int status;
+        waitpid(member, &status, WUNTRACED);
+        _exit(WIFSTOPPED(status) ? 0 : 2);  // leaving orphans the stopped group
+    }
+    close(fds[1]);
+    int status = wait_status(middle);
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(WEXITSTATUS(status), 0);
+    char byte = 0;
+    CHECK_EQ(read(fds[0], &byte, 1), 1);
+    CHECK_EQ(byte, SIGHUP);
+}

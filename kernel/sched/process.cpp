@@ -11,7 +11,6 @@
 #include "sched/clock.h"
 #include "sched/deferred.h"
 #include "sched/futex.h"
-#include "sched/process_exit.h"
 #include "sched/signal.h"
 #include "sched/thread.h"
 
@@ -367,11 +366,6 @@ lib::ErrorOr<WaitResult> wait_for_child(Process& parent, const WaitRequest& requ
         if (current_thread_must_exit()) return lib::Error::interrupted;
         (void)block_on(parent.child_exits, 0);
     }
-}
-
-void kill_current_process_by_signal(int signal) {
-    console::log("process %d killed by signal %d\n", current_thread()->process->pid, signal);
-    exit_process(signaled_status(signal));
 }
 
 void finish_init_if_exited() {

@@ -104,15 +104,13 @@ lib::Status AddressSpace::add_region(uint64_t start, uint64_t end, uint32_t prot
 }
 
 void AddressSpace::unmap_pages(uint64_t start, uint64_t end) {
-    for (uint64_t page = start; page < end; page += page_size) {
-        auto entry = find_entry(pml4_, page, false);
-        if (entry.is_error() || entry.value() == nullptr) continue;
-        uint64_t value = *entry.value();
-        if (!holds_frame(value)) continue;
-        *entry.value() = 0;
+    for_each_leaf_entry(pml4_, start, end, [](uint64_t page, uint64_t* entry) {
+        uint64_t value = *entry;
+        if (!holds_frame(value)) return;
+        *entry = 0;
         arch::invalidate_page(page);
         if ((value & page_device) == 0) release_frame(value & page_address_mask);
-    }
+    });
 }
 
 lib::Status AddressSpace::remove_range(uint64_t start, uint64_t end) {
@@ -151,19 +149,18 @@ lib::Status AddressSpace::remove_range(uint64_t start, uint64_t end) {
 }
 
 void AddressSpace::apply_protection(uint64_t start, uint64_t end, uint32_t protection) {
-    for (uint64_t page = start; page < end; page += page_size) {
-        auto entry = find_entry(pml4_, page, false);
-        if (entry.is_error() || entry.value() == nullptr || !holds_frame(*entry.value())) continue;
-        uint64_t value = *entry.value();
+    for_each_leaf_entry(pml4_, start, end, [&](uint64_t page, uint64_t* entry) {
+        uint64_t value = *entry;
+        if (!holds_frame(value)) return;
         // Cache mode and the software bits of fixed mappings stay.
         uint64_t flags = page_flags_for(protection) | (value & (page_cache_bits | page_shared | page_device));
         // A shared page stays read-only until its copy-on-write fault.
         if (value & page_copy_on_write) flags = (flags & ~page_writable) | page_copy_on_write;
         // PROT_NONE parks the page: not present, everything else kept.
         if (protection == 0) flags = (flags & ~page_present) | page_parked;
-        *entry.value() = (value & page_address_mask) | flags;
+        *entry = (value & page_address_mask) | flags;
         arch::invalidate_page(page);
-    }
+    });
 }
 
 lib::Status AddressSpace::map_physical(uint64_t start, uint64_t length, uint64_t physical, uint32_t protection,
@@ -344,11 +341,13 @@ lib::ErrorOr<AddressSpace*> AddressSpace::clone_copy_on_write() {
     copy->break_start = break_start;
     copy->break_end = break_end;
     for (const Region& region : regions_) {
-        for (uint64_t page = region.start; page < region.end; page += page_size) {
-            auto source = find_entry(pml4_, page, false);
-            if (source.is_error() || source.value() == nullptr || !holds_frame(*source.value())) continue;
+        for (uint64_t next = region.start; next < region.end;) {
+            uint64_t page = next, skip_to = 0;
+            uint64_t* source = find_existing_entry(pml4_, page, &skip_to);
+            next = source == nullptr ? skip_to : page + page_size;  // absent tables are skipped whole
+            if (source == nullptr || !holds_frame(*source)) continue;
             uint64_t* destination = TRY(find_entry(copy->pml4_, page, true));
-            uint64_t value = *source.value();
+            uint64_t value = *source;
             if (value & page_shared) {
                 // Shared mappings (DMA memory, device registers) stay shared.
                 if ((value & page_device) == 0) reference_frame(value & page_address_mask);
@@ -357,7 +356,7 @@ lib::ErrorOr<AddressSpace*> AddressSpace::clone_copy_on_write() {
             }
             if (value & (page_writable | page_copy_on_write)) {
                 value = (value & ~page_writable) | page_copy_on_write;
-                *source.value() = value;
+                *source = value;
                 arch::invalidate_page(page);
             }
             reference_frame(value & page_address_mask);

@@ -126,26 +126,32 @@ lib::Status AddressSpace::move_range(uint64_t from, uint64_t length, uint64_t to
     // The new region first (it may fail); then the page table entries move
     // over, and removing the old range finds nothing left to free.
     TRY(add_mapping(moved));
-    for (uint64_t offset = 0; offset < length; offset += page_size) {
-        auto source = find_entry(pml4_, from + offset, false);
-        if (source.is_error() || source.value() == nullptr || !holds_frame(*source.value())) continue;
+    // Only entries that hold frames move; absent tables are skipped whole,
+    // so moving a huge sparse region costs what it maps.
+    for (uint64_t offset = 0; offset < length;) {
+        uint64_t skip_to = 0;
+        uint64_t* source = find_existing_entry(pml4_, from + offset, &skip_to);
+        if (source == nullptr || !holds_frame(*source)) {
+            offset = source == nullptr ? skip_to - from : offset + page_size;
+            continue;
+        }
         auto destination = find_entry(pml4_, to + offset, true);
         if (destination.is_error()) {
             // Out of page-table memory midway: undo the moves so far.
-            for (uint64_t back = 0; back < offset; back += page_size) {
-                auto undo_to = find_entry(pml4_, to + back, false);
-                if (undo_to.is_error() || undo_to.value() == nullptr || !holds_frame(*undo_to.value())) continue;
-                uint64_t* undo_from = find_entry(pml4_, from + back, false).value();
-                *undo_from = *undo_to.value();
-                *undo_to.value() = 0;
-                arch::invalidate_page(to + back);
-            }
+            for_each_leaf_entry(pml4_, to, to + offset, [&](uint64_t page, uint64_t* moved) {
+                if (!holds_frame(*moved)) return;
+                uint64_t* undo_from = find_entry(pml4_, from + (page - to), false).value();
+                *undo_from = *moved;
+                *moved = 0;
+                arch::invalidate_page(page);
+            });
             (void)remove_range(to, to + length);
             return destination.error();
         }
-        *destination.value() = *source.value();
-        *source.value() = 0;
+        *destination.value() = *source;
+        *source = 0;
         arch::invalidate_page(from + offset);
+        offset += page_size;
     }
     return remove_range(from, from + length);
 }

@@ -35,6 +35,21 @@ lib::ErrorOr<uint64_t*> find_entry(uint64_t pml4_physical, uint64_t virtual_addr
     return &table[(virtual_address >> 12) & 511];
 }
 
+uint64_t* find_existing_entry(uint64_t pml4_physical, uint64_t virtual_address, uint64_t* skip_to) {
+    auto* table = static_cast<uint64_t*>(physical_to_virtual(pml4_physical));
+    for (int level = 3; level > 0; --level) {
+        int shift = 12 + 9 * level;
+        uint64_t entry = table[(virtual_address >> shift) & 511];
+        if ((entry & page_present) == 0 || (entry & page_huge)) {
+            uint64_t span = 1ull << shift;
+            *skip_to = (virtual_address & ~(span - 1)) + span;
+            return nullptr;
+        }
+        table = static_cast<uint64_t*>(physical_to_virtual(entry & page_address_mask));
+    }
+    return &table[(virtual_address >> 12) & 511];
+}
+
 void init_page_attributes() {
     // Reset value 0x0007040600070406: WB, WT, UC-, UC twice; WT (04) -> WC (01).
     arch::write_msr(arch::msr_pat, 0x0007010600070106ull);

@@ -49,6 +49,29 @@ uint64_t kernel_pml4_physical();
 // when a table could not be allocated: check with create).
 lib::ErrorOr<uint64_t*> find_entry(uint64_t pml4_physical, uint64_t virtual_address, bool create);
 
+// The leaf entry for virtual_address without creating tables, or nullptr
+// when a table above it is absent; then *skip_to is the first address past
+// the whole absent table, where a walk over a range goes on.
+uint64_t* find_existing_entry(uint64_t pml4_physical, uint64_t virtual_address, uint64_t* skip_to);
+
+// Calls visit(page, entry) for every nonzero leaf entry in [start, end)
+// (page aligned), skipping absent tables whole: a walk over a hostile
+// terabyte-sized range costs what is mapped, not its length (the kernel is
+// not preempted, so a page-by-page walk would stall the machine).
+template <typename Visit>
+void for_each_leaf_entry(uint64_t pml4_physical, uint64_t start, uint64_t end, Visit visit) {
+    for (uint64_t page = start; page < end && page >= start;) {
+        uint64_t skip_to = 0;
+        uint64_t* entry = find_existing_entry(pml4_physical, page, &skip_to);
+        if (entry == nullptr) {
+            page = skip_to;
+            continue;
+        }
+        if (*entry != 0) visit(page, entry);
+        page += 1ull << 12;
+    }
+}
+
 // Programs the PAT: entry 1 (PWT alone) becomes write-combining, the
 // others keep their reset values (WB, UC-, UC). Before any such mapping.
 void init_page_attributes();

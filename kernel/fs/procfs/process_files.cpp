@@ -23,10 +23,8 @@ Memory memory_of(sched::Process& process) {
     if (process.space == nullptr) return memory;
     for (const mm::Region& region : process.space->regions()) {
         memory.size += region.end - region.start;
-        for (uint64_t page = region.start; page < region.end; page += mm::page_size) {
-            auto entry = mm::find_entry(process.space->page_table_root(), page, false);
-            if (!entry.is_error() && entry.value() != nullptr && (*entry.value() & mm::page_present)) ++memory.resident;
-        }
+        mm::for_each_leaf_entry(process.space->page_table_root(), region.start, region.end,
+                                [&](uint64_t, uint64_t* entry) { memory.resident += (*entry & mm::page_present) != 0; });
     }
     return memory;
 }

@@ -25,6 +25,7 @@ void make_root_filesystem(const boot::Module& module) {
     auto root = fs::Tmpfs::create(0755);
     if (root.is_error()) console::panic("fs: no memory for the root filesystem");
     fs::set_root_filesystem(*root.value(), "rootfs");
+    if (fs::make_memfd_filesystem().is_error()) console::panic("fs: no memory for the memfd filesystem");
     const auto* archive = static_cast<const uint8_t*>(mm::physical_to_virtual(module.start));
     auto unpacked = fs::unpack_cpio(*fs::root_vnode(), archive, module.end - module.start);
     if (unpacked.is_error()) {

@@ -35,6 +35,28 @@ public:
         return ok();
     }
 
+    // Gives back storage the vector has outgrown (half or less in use),
+    // halving until it fits, so memory returns to what it was before the
+    // elements came. Growth doubles, so a vector that shrinks and grows
+    // across one boundary copies each time: fine for small tables such as
+    // directories, not for hot paths. Best effort: when the smaller copy
+    // cannot be allocated, nothing changes.
+    void shrink_if_sparse() {
+        if (size_ == 0) return clear();
+        size_t capacity = capacity_;
+        while (capacity >= 8 && size_ <= capacity / 2) capacity /= 2;
+        if (capacity == capacity_) return;
+        T* fresh = static_cast<T*>(allocate(capacity * sizeof(T)));
+        if (fresh == nullptr) return;
+        for (size_t i = 0; i < size_; ++i) {
+            new (&fresh[i]) T(move(data_[i]));
+            data_[i].~T();
+        }
+        deallocate(data_);
+        data_ = fresh;
+        capacity_ = capacity;
+    }
+
     [[nodiscard]] Status try_append(T value) {
         if (size_ == capacity_) {
             Status grown = try_reserve(capacity_ == 0 ? 4 : capacity_ * 2);

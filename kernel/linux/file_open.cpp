@@ -83,11 +83,6 @@ Result open_at(int64_t directory, uint64_t path_address, uint64_t flags_argument
     return install_new_file(file, flags & fs::open_close_on_exec);
 }
 
-// memfds live in a tmpfs of their own that is mounted nowhere: each is
-// created there and unlinked at once, so it lives exactly as long as
-// descriptors (and mappings) hold it.
-fs::Tmpfs* memfd_filesystem = nullptr;
-
 }  // namespace
 
 Result sys_open(const Arguments& a) {
@@ -114,7 +109,6 @@ Result sys_memfd_create(const Arguments& a) {
     char name[fs::max_name_length + 1];
     auto length = mm::copy_string_from_user(name, a.a0, max_name + 1);
     if (length.is_error()) return length.error() == lib::Error::name_too_long ? lib::Error::invalid_argument : length.error();
-    if (memfd_filesystem == nullptr) memfd_filesystem = TRY(fs::Tmpfs::create(01777));
     // A unique name in the hidden directory; the user's name is only shown.
     static uint64_t next_memfd = 0;
     char unique[24];
@@ -125,7 +119,7 @@ Result sys_memfd_create(const Arguments& a) {
         unique[i] = unique[digits - 1 - i];
         unique[digits - 1 - i] = c;
     }
-    fs::Vnode* directory = memfd_filesystem->root();
+    fs::Vnode* directory = fs::memfd_filesystem().root();
     lib::StringView unique_name(unique, digits);
     fs::VnodeReference node =
         fs::VnodeReference::adopt(TRY(directory->create(unique_name, fs::type_regular | 0777, 0)));

@@ -46,6 +46,7 @@ bool Heap::add_chunk(size_t at_least) {
     chunk->next = chunks_;
     chunks_ = chunk;
     ++chunk_count_;
+    chunk_bytes_ += bytes;
     auto* block = reinterpret_cast<Block*>(reinterpret_cast<char*>(chunk) + sizeof(Chunk));
     block->size = (bytes - sizeof(Chunk)) & ~(alignment - 1);
     insert_free(block);
@@ -131,6 +132,7 @@ void Heap::release_if_empty(Block* block) {
     while (*chunk_link != chunk) chunk_link = &(*chunk_link)->next;
     *chunk_link = chunk->next;
     --chunk_count_;
+    chunk_bytes_ -= chunk->size;
     release_(chunk, chunk->size);
 }
 

@@ -29,6 +29,8 @@ public:
 
     size_t bytes_allocated() const { return bytes_allocated_; }
     size_t chunk_count() const { return chunk_count_; }
+    // Memory obtained from grow and not yet released, in bytes.
+    size_t chunk_bytes() const { return chunk_bytes_; }
 
 private:
     struct Block;
@@ -46,6 +48,7 @@ private:
     Chunk* chunks_ = nullptr;
     size_t bytes_allocated_ = 0;
     size_t chunk_count_ = 0;
+    size_t chunk_bytes_ = 0;
 };
 
 }  // namespace mm

@@ -31,6 +31,10 @@ size_t kernel_heap_bytes_allocated() {
     return heap.with([](Heap& h) { return h.bytes_allocated(); });
 }
 
+size_t kernel_heap_frames() {
+    return heap.with([](Heap& h) { return h.chunk_bytes() / page_size; });
+}
+
 }  // namespace mm
 
 namespace lib {

@@ -7,5 +7,7 @@ namespace mm {
 
 void init_kernel_heap();
 size_t kernel_heap_bytes_allocated();
+// Frames the heap holds (its chunks), whether in use or free inside them.
+size_t kernel_heap_frames();
 
 }  // namespace mm

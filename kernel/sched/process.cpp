@@ -32,6 +32,10 @@ bool init_exited = false;
 int init_status = 0;
 bool first_user_entry_seen = false;
 uint64_t frames_before_init = 0;
+// The heap's state when init starts: a leak check must tell frames the heap
+// keeps (a chunk pinned by one long-lived allocation made meanwhile) from
+// frames nobody holds.
+uint64_t heap_bytes_before_init = 0, heap_frames_before_init = 0;
 
 void tear_down(Process* process) {
     release_signals(*process);
@@ -127,7 +131,11 @@ void set_thread_name_from_path(Thread& thread, const char* path) {
 }
 
 lib::ErrorOr<Process*> create_process(int parent_pid) {
-    if (next_pid == 1) frames_before_init = mm::free_frame_count();
+    if (next_pid == 1) {
+        frames_before_init = mm::free_frame_count();
+        heap_bytes_before_init = mm::kernel_heap_bytes_allocated();
+        heap_frames_before_init = mm::kernel_heap_frames();
+    }
     Process* process = lib::make<Process>();
     if (process == nullptr) return lib::Error::no_memory;
     auto space = mm::AddressSpace::create();
@@ -373,6 +381,9 @@ void finish_init_if_exited() {
     console::log("init exited with status %d\n", init_status);
     console::log("mm: %lu frames free before init, %lu after (heap %lu bytes in use)\n", frames_before_init,
                  mm::free_frame_count(), mm::kernel_heap_bytes_allocated());
+    console::log("mm: heap %lu bytes in use in %lu frames before init, %lu bytes in %lu frames after\n",
+                 heap_bytes_before_init, heap_frames_before_init, mm::kernel_heap_bytes_allocated(),
+                 mm::kernel_heap_frames());
     arch::exit_qemu(arch::saturated_exit_status(static_cast<unsigned long>(init_status)));
 }
 

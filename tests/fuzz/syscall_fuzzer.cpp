@@ -1,7 +1,10 @@
 // A seeded random-syscall fuzzer, run as init inside Tessera:
 //
-//   syscall-fuzzer SEED SECONDS [WORKERS]
+//   syscall-fuzzer SEED SECONDS [WORKERS [SKIP]]
 //
+// SKIP is a comma-separated list of more system call numbers or ranges
+// (A-B) to leave out, or "only:" and such a list to make nothing else (for
+// narrowing down which call a failure needs).
 // Init keeps WORKERS worker processes alive for SECONDS. Each worker, in
 // its own process group and scratch directory, calls random system calls
 // with arguments drawn from values that find bugs: small numbers, its own
@@ -57,7 +60,10 @@ struct Random {
 // Calls a worker never makes: leaving (pointless), replacing itself,
 // rebooting, and changing the mount table (mounts outlive processes, so
 // the memory check would fail for a reason that is not a leak).
+std::set<long> also_excluded;
+
 bool excluded(long number) {
+    if (also_excluded.count(number)) return true;
     switch (number) {
         case SYS_exit:
         case SYS_exit_group:
@@ -86,13 +92,15 @@ bool creates_process(long number) {
 }
 
 const std::vector<std::string>& paths() {
+    // Absolute paths stay under /tmp/fuzz (or fail to resolve): every
+    // worker runs as root and the kernel would rightly let it rename /sbin
+    // or unlink /dev/null, which ends the run for the wrong reason.
     static const std::vector<std::string> all = {
         "a", "b", "a/b", "a/b/c", "../a", ".", "..", "", "link", "fifo", "sock",
         "/tmp/fuzz/a", "/tmp/fuzz/a/b", "/tmp/fuzz/file", "/tmp/fuzz/dir/", "/tmp/fuzz/../fuzz/x",
-        "/dev/null", "/dev/zero", "/dev/urandom", "/dev/full",
-        "/proc/self/stat", "/proc/self/status", "/proc/self/fd", "/proc/meminfo", "/proc/1/cmdline",
-        "/nonexistent/x", "/sbin", "/tmp/fuzz/a/../../fuzz/a/./b",
-        std::string(300, 'n'), std::string(5000, 'l'), "/tmp/fuzz/" + std::string(255, 'x'),
+        "/tmp/fuzz/a/../../fuzz/a/./b", "/proc/self/stat", "/proc/self/status", "/proc/self/fd", "/proc/meminfo",
+        "/proc/1/cmdline", "/nonexistent/x", std::string(300, 'n'), std::string(5000, 'l'),
+        "/tmp/fuzz/" + std::string(255, 'x'),
     };
     return all;
 }
@@ -204,6 +212,20 @@ void remove_new_entries(const std::string& directory, const std::set<std::string
     }
 }
 
+// Every path under / except /proc, for reporting what the cleanup missed.
+std::set<std::string>* collected = nullptr;
+int collect_entry(const char* path, const struct stat*, int, struct FTW*) {
+    if (std::strncmp(path, "/proc", 5) != 0) collected->insert(path);
+    return 0;
+}
+std::set<std::string> all_paths() {
+    std::set<std::string> paths;
+    collected = &paths;
+    nftw("/", collect_entry, 32, FTW_PHYS);
+    collected = nullptr;
+    return paths;
+}
+
 struct Running {
     pid_t pid;
     uint64_t started_ms;
@@ -223,10 +245,28 @@ int main(int argc, char** argv) {
     uint64_t seed = std::strtoull(argv[1], nullptr, 0);
     uint64_t seconds = std::strtoull(argv[2], nullptr, 0);
     size_t worker_count = argc > 3 ? std::strtoul(argv[3], nullptr, 0) : 4;
+    if (argc > 4) {
+        std::string list = argv[4];
+        bool only = list.rfind("only:", 0) == 0;
+        std::set<long> listed;
+        for (size_t at = only ? 5 : 0; at < list.size();) {
+            size_t comma = list.find(',', at);
+            std::string part = list.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+            size_t dash = part.find('-');
+            long first = std::strtol(part.c_str(), nullptr, 0);
+            long last = dash == std::string::npos ? first : std::strtol(part.c_str() + dash + 1, nullptr, 0);
+            for (long number = first; number <= last; ++number) listed.insert(number);
+            at = comma == std::string::npos ? list.size() : comma + 1;
+        }
+        for (long number = 0; number < 512; ++number) {
+            if (listed.count(number) != only) also_excluded.insert(number);
+        }
+    }
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
 
     const std::set<std::string> root_before = directory_entries("/");
     const std::set<std::string> tmp_before = directory_entries("/tmp");
+    const std::set<std::string> paths_before = all_paths();
     mkdir("/tmp", 0777);
     if (mkdir(scratch_root, 0777) != 0 && errno != EEXIST) {
         std::printf("syscall-fuzzer: cannot make %s: %s\n", scratch_root, std::strerror(errno));
@@ -276,6 +316,15 @@ int main(int argc, char** argv) {
     }
     remove_new_entries("/tmp", tmp_before);
     remove_new_entries("/", root_before);
+    // What the workers changed and the cleanup could not undo (a kernel that
+    // refuses to remove what it let a process create shows up here).
+    std::set<std::string> paths_after = all_paths();
+    for (const std::string& path : paths_after) {
+        if (!paths_before.count(path)) std::printf("fuzz: left behind: %s\n", path.c_str());
+    }
+    for (const std::string& path : paths_before) {
+        if (!paths_after.count(path)) std::printf("fuzz: removed by a worker: %s\n", path.c_str());
+    }
     std::printf("fuzz: done: %llu workers started, %d died of their own signal; no panic, init survived\n",
                 static_cast<unsigned long long>(started), crashed);
     return 0;

@@ -25,4 +25,11 @@ private:
     Vnode* root_ = nullptr;
 };
 
+// The tmpfs that memfds live in, mounted nowhere: each memfd is created
+// there and unlinked at once, so it lives exactly as long as descriptors
+// and mappings hold it. Made at boot (make_memfd_filesystem) so that the
+// first memfd_create allocates nothing that outlives its file.
+lib::Status make_memfd_filesystem();
+Tmpfs& memfd_filesystem();
+
 }  // namespace fs

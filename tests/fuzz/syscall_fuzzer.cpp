@@ -325,7 +325,7 @@ int main(int argc, char** argv) {
     for (const std::string& path : paths_before) {
         if (!paths_after.count(path)) std::printf("fuzz: removed by a worker: %s\n", path.c_str());
     }
-    std::printf("fuzz: done: %llu workers started, %d died of their own signal; no panic, init survived\n",
+    std::printf("fuzz: done: %llu workers started, %d died of their own signal; init survived, the kernel did not stop\n",
                 static_cast<unsigned long long>(started), crashed);
     return 0;
 }

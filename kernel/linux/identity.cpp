@@ -219,8 +219,11 @@ Result sys_setpgid(const Arguments& a) {
     if (pgid == 0) pgid = target->pid;
     if (pgid != target->pid) {
         bool exists = false;
+        // A zombie is still a member of its group until it is reaped (Linux
+        // keeps its pid attached): a shell joins a pipeline's group after its
+        // first, quick process may already have exited.
         sched::for_each_process([&](sched::Process& process) {
-            exists |= process.pgid == pgid && process.sid == self.sid && process.state != sched::ProcessState::zombie;
+            exists |= process.pgid == pgid && process.sid == self.sid;
         });
         if (!exists) return lib::Error::not_permitted;
     }

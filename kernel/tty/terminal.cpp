@@ -250,8 +250,9 @@ lib::Status Terminal::set_foreground(uint64_t argument) {
     TRY(mm::copy_value_from_user(group, argument));
     if (group < 0) return lib::Error::invalid_argument;
     bool in_session = false, anywhere = false;
+    // Zombies count until reaped, as on Linux (see setpgid).
     sched::for_each_process([&](sched::Process& other) {
-        if (other.pgid != group || other.state == sched::ProcessState::zombie) return;
+        if (other.pgid != group) return;
         anywhere = true;
         in_session |= other.sid == session_;
     });

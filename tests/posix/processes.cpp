@@ -159,3 +159,23 @@ POSIX_TEST(limits, getrlimit_stack_is_set) {
     CHECK_OK(getrlimit(RLIMIT_STACK, &limit));
     CHECK(limit.rlim_cur > 0);
 }
+
+// A zombie stays in its process group until reaped: a shell puts the
+// second process of a pipeline into the group of the first, which may
+// already have exited.
+POSIX_TEST(setpgid, joins_a_group_whose_only_member_is_a_zombie) {
+    pid_t leader = CHECK_OK(fork());
+    if (leader == 0) {
+        setpgid(0, 0);
+        _exit(0);
+    }
+    setpgid(leader, leader);  // either side may win the race; both ask the same
+    siginfo_t info = {};
+    CHECK_OK(waitid(P_PID, leader, &info, WEXITED | WNOWAIT));  // a zombie now, not reaped
+    pid_t second = CHECK_OK(fork());
+    if (second == 0) _exit(setpgid(0, leader) == 0 && getpgrp() == leader ? 0 : 1);
+    int status = 0;
+    CHECK_OK(waitpid(second, &status, 0));
+    CHECK_EQ(WEXITSTATUS(status), 0);
+    CHECK_OK(waitpid(leader, &status, 0));
+}

@@ -89,7 +89,12 @@ public:
     }
 
     lib::ErrorOr<size_t> write(uint64_t user_address, size_t length) override {
+        return write_from(mm::ByteSource::user(user_address, length));
+    }
+
+    lib::ErrorOr<size_t> write_from(const mm::ByteSource& source) override {
         if (!writing_) return lib::Error::bad_descriptor;
+        size_t length = source.length();
         bool atomic = length <= pipe_atomic_bytes;
         size_t done = 0;
         while (done < length) {
@@ -114,7 +119,7 @@ public:
             while (done < length && pipe_->ring.free_space() > 0) {
                 lib::ByteSpan span = pipe_->ring.writable();
                 size_t count = lib::min(span.length, length - done);
-                auto copied = mm::copy_from_user(span.data, user_address + done, count);
+                auto copied = source.copy_to(span.data, done, count);
                 if (copied.is_error()) {
                     pipe_->readable_changed(object::poll_in | object::poll_read_normal);
                     if (done == 0) return copied.error();

@@ -296,6 +296,10 @@ lib::Status UserBuffers::copy_out(size_t offset, const void* source, size_t leng
 }
 
 lib::Status UserBuffers::copy_in(void* destination, size_t offset, size_t length) const {
+    if (kernel_bytes != nullptr) {
+        lib::copy_bytes(destination, kernel_bytes + offset, length);
+        return lib::ok();
+    }
     auto* bytes = static_cast<uint8_t*>(destination);
     for (size_t i = 0; i < count && length > 0; ++i) {
         if (offset >= segments[i].length) {
@@ -332,8 +336,13 @@ lib::Status receive_socket(object::File& file, const UserBuffers& buffers, int f
 }
 
 lib::ErrorOr<size_t> UnixSocket::write(uint64_t user_address, size_t length) {
-    UserBuffers::Segment segment{user_address, length};
-    UserBuffers data{&segment, 1, length};
+    return write_from(mm::ByteSource::user(user_address, length));
+}
+
+lib::ErrorOr<size_t> UnixSocket::write_from(const mm::ByteSource& source) {
+    UserBuffers::Segment segment{source.user_address(), source.length()};
+    UserBuffers data{&segment, 1, source.length()};
+    if (!source.in_user_memory()) data = UserBuffers{nullptr, 0, source.length(), source.kernel_bytes()};
     SendRequest request;
     request.data = &data;
     request.credentials = current_credentials();

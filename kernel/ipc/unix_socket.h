@@ -49,7 +49,9 @@ struct Credentials {
     uint32_t gid = 0;
 };
 
-// The user's scattered buffers (iovecs), already copied into the kernel.
+// The user's scattered buffers (iovecs), already copied into the kernel;
+// or, for a send of kernel bytes (sendfile's page), kernel_bytes with
+// total bytes and no segments.
 struct UserBuffers {
     struct Segment {
         uint64_t address;
@@ -58,6 +60,7 @@ struct UserBuffers {
     const Segment* segments = nullptr;
     size_t count = 0;
     size_t total = 0;
+    const uint8_t* kernel_bytes = nullptr;
 
     // Copies length bytes between kernel memory and the buffers at offset.
     lib::Status copy_out(size_t offset, const void* source, size_t length) const;

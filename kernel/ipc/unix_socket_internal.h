@@ -39,6 +39,7 @@ public:
     lib::ErrorOr<object::FileStatus> status() override;
     lib::ErrorOr<size_t> read(uint64_t user_address, size_t length) override;
     lib::ErrorOr<size_t> write(uint64_t user_address, size_t length) override;
+    lib::ErrorOr<size_t> write_from(const mm::ByteSource& source) override;
     lib::ErrorOr<uint64_t> control(uint64_t request, uint64_t argument) override;
 
     bool connection_based() const { return type != SocketType::datagram; }

@@ -128,32 +128,36 @@ Result sys_ioctl(const Arguments& a) {
     return TRY(file->control(a.a1 & 0xFFFFFFFF, a.a2));
 }
 
-// sendfile: from a file with pages (a tmpfs file, a memfd) to a file with
-// pages, through a kernel page. FIXME: other destinations (pipes, sockets,
-// terminals) answer EINVAL, which makes busybox, glibc and coreutils fall
-// back to read and write.
+// sendfile: from a file with pages (a tmpfs file, a memfd) to anything
+// that takes kernel bytes (File::write_from: pipes, Unix sockets,
+// terminals, tmpfs files, /dev/null), a page at a time through a kernel
+// buffer. The checks come in Linux's order (the offset's EFAULT first).
 Result sys_sendfile(const Arguments& a) {
-    sched::Process& process = current_process();
-    auto out = TRY(process.files.get(static_cast<int>(a.a0)));
-    auto in = TRY(process.files.get(static_cast<int>(a.a1)));
-    if (!fs::can_read(in->status_flags) || !fs::can_write(out->status_flags)) return lib::Error::bad_descriptor;
-    if (out->status_flags & fs::open_append) return lib::Error::invalid_argument;
-    auto source = in->memory_object();
-    auto destination = out->memory_object();
-    if (source.is_error() || destination.is_error()) return lib::Error::invalid_argument;
+    constexpr int seek_set = 0, seek_current = 1;
+    int64_t given = 0;
+    if (a.a2 != 0) TRY(mm::copy_value_from_user(given, a.a2));
+    auto in = TRY(file_for(a.a1));
+    if (!fs::can_read(in->status_flags)) return lib::Error::bad_descriptor;
     uint64_t offset;
     if (a.a2 != 0) {
-        int64_t given;
-        TRY(mm::copy_value_from_user(given, a.a2));
+        TRY(in->seek(0, seek_current));  // ESPIPE: an explicit offset needs a seekable input
         if (given < 0) return lib::Error::invalid_argument;
         offset = static_cast<uint64_t>(given);
     } else {
-        offset = TRY(in->seek(0, 1));
+        auto position = in->seek(0, seek_current);
+        if (position.is_error()) return lib::Error::invalid_argument;  // a pipe or socket as input
+        offset = position.value();
     }
-    uint64_t out_offset = TRY(out->seek(0, 1));
+    auto out = TRY(file_for(a.a0));
+    if (!fs::can_write(out->status_flags)) return lib::Error::bad_descriptor;
+    if (out->status_flags & fs::open_append) return lib::Error::invalid_argument;
+    auto source = in->memory_object();
+    if (source.is_error()) return lib::Error::invalid_argument;
     uint64_t count = lib::min(a.a3, max_io_length);
     auto* page = static_cast<uint8_t*>(lib::allocate(mm::page_size));
     if (page == nullptr) return lib::Error::no_memory;
+    // Bytes the destination refused (a full nonblocking pipe, a signal)
+    // stay in the source: the offset moves by what was written.
     uint64_t done = 0;
     lib::Error failure = lib::Error::none;
     while (done < count) {
@@ -162,22 +166,21 @@ Result sys_sendfile(const Arguments& a) {
             if (read.is_error()) failure = read.error();
             break;
         }
-        auto written = destination.value()->write(out_offset + done, page, read.value());
+        auto written = out->write_from(mm::ByteSource::kernel(page, read.value()));
         if (written.is_error()) {
             failure = written.error();
             break;
         }
         done += written.value();
+        if (written.value() < read.value()) break;
     }
     lib::deallocate(page);
     if (done == 0 && failure != lib::Error::none) return failure;
-    if (done > 0 && out->vnode() != nullptr) out->vnode()->touch_modified();
-    (void)out->seek(static_cast<int64_t>(out_offset + done), 0);
     if (a.a2 != 0) {
         int64_t moved = static_cast<int64_t>(offset + done);
         TRY(mm::copy_value_to_user(a.a2, moved));
     } else {
-        (void)in->seek(static_cast<int64_t>(offset + done), 0);
+        (void)in->seek(static_cast<int64_t>(offset + done), seek_set);
     }
     return done;
 }

@@ -165,8 +165,12 @@ lib::ErrorOr<size_t> MemoryObject::write(uint64_t offset, const void* data, size
 }
 
 lib::ErrorOr<size_t> MemoryObject::write_from_user(uint64_t offset, uint64_t user_address, size_t length) {
-    return write_with(offset, length, [&](size_t done, uint8_t* destination, size_t chunk) -> lib::Status {
-        return copy_from_user(destination, user_address + done, chunk);
+    return write_from(offset, ByteSource::user(user_address, length));
+}
+
+lib::ErrorOr<size_t> MemoryObject::write_from(uint64_t offset, const ByteSource& source) {
+    return write_with(offset, source.length(), [&](size_t done, uint8_t* destination, size_t chunk) -> lib::Status {
+        return source.copy_to(destination, done, chunk);
     });
 }
 

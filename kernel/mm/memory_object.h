@@ -20,6 +20,8 @@
 
 namespace mm {
 
+class ByteSource;
+
 // memfd seals (F_ADD_SEALS), Linux values.
 constexpr uint32_t seal_seal = 0x0001;
 constexpr uint32_t seal_shrink = 0x0002;
@@ -62,6 +64,7 @@ public:
     // far stay and their count is returned (bad_address if none were).
     lib::ErrorOr<size_t> write(uint64_t offset, const void* data, size_t length);
     lib::ErrorOr<size_t> write_from_user(uint64_t offset, uint64_t user_address, size_t length);
+    lib::ErrorOr<size_t> write_from(uint64_t offset, const ByteSource& source);
 
     // The physical address of page index's frame, for the mapper. With
     // allocate, a missing page is made (zeroed); without, 0 for a hole.

@@ -1,6 +1,7 @@
 #include "object/file.h"
 
 #include "lib/allocator.h"
+#include "mm/user_copy.h"
 
 namespace object {
 
@@ -9,6 +10,10 @@ lib::ErrorOr<size_t> File::read(uint64_t, size_t) {
 }
 lib::ErrorOr<size_t> File::write(uint64_t, size_t) {
     return lib::Error::bad_descriptor;
+}
+lib::ErrorOr<size_t> File::write_from(const mm::ByteSource& source) {
+    if (!source.in_user_memory()) return lib::Error::invalid_argument;
+    return write(source.user_address(), source.length());
 }
 lib::ErrorOr<uint64_t> File::seek(int64_t, int) {
     return lib::Error::illegal_seek;

@@ -14,6 +14,7 @@ namespace fs {
 class Vnode;
 }
 namespace mm {
+class ByteSource;
 class MemoryObject;
 }
 
@@ -58,6 +59,12 @@ public:
     // Reads into / writes from user memory at user_address.
     virtual lib::ErrorOr<size_t> read(uint64_t user_address, size_t length);
     virtual lib::ErrorOr<size_t> write(uint64_t user_address, size_t length);
+    // Writes from user memory or a kernel buffer (sendfile's page). Files
+    // sendfile can write to (pipes, Unix sockets, terminals, tmpfs files,
+    // memfds, /dev/null) implement this and make write() a wrapper; the
+    // default passes user memory to write() and refuses kernel bytes with
+    // invalid_argument, sendfile's EINVAL for destinations it cannot use.
+    virtual lib::ErrorOr<size_t> write_from(const mm::ByteSource& source);
     virtual lib::ErrorOr<uint64_t> seek(int64_t offset, int whence);
     // pread/pwrite: at offset, leaving the file offset alone; illegal_seek
     // (ESPIPE) for files without offsets.

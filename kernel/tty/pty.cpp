@@ -108,11 +108,16 @@ public:
     }
 
     lib::ErrorOr<size_t> write(uint64_t user_address, size_t length) override {
+        return write_from(mm::ByteSource::user(user_address, length));
+    }
+
+    lib::ErrorOr<size_t> write_from(const mm::ByteSource& source) override {
+        size_t length = source.length();
         char buffer[256];
         size_t done = 0;
         while (done < length) {
             size_t count = lib::min(length - done, sizeof buffer);
-            auto copied = mm::copy_from_user(buffer, user_address + done, count);
+            auto copied = source.copy_to(buffer, done, count);
             if (copied.is_error()) {
                 if (done > 0) break;
                 return copied.error();

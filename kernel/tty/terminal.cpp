@@ -57,7 +57,10 @@ lib::ErrorOr<size_t> TerminalFile::read(uint64_t user_address, size_t length) {
     return terminal_.read(*this, user_address, length);
 }
 lib::ErrorOr<size_t> TerminalFile::write(uint64_t user_address, size_t length) {
-    return terminal_.write(*this, user_address, length);
+    return write_from(mm::ByteSource::user(user_address, length));
+}
+lib::ErrorOr<size_t> TerminalFile::write_from(const mm::ByteSource& source) {
+    return terminal_.write(*this, source);
 }
 lib::ErrorOr<uint64_t> TerminalFile::control(uint64_t request, uint64_t argument) {
     return terminal_.control(request, argument);
@@ -185,13 +188,14 @@ lib::ErrorOr<size_t> Terminal::read(object::File& file, uint64_t user_address, s
     }
 }
 
-lib::ErrorOr<size_t> Terminal::write(object::File& file, uint64_t user_address, size_t length) {
+lib::ErrorOr<size_t> Terminal::write(object::File& file, const mm::ByteSource& source) {
+    size_t length = source.length();
     if (discipline_.termios().lflag & tostop) TRY(check_background(sched::sigttou));
     char buffer[chunk];
     size_t done = 0;
     while (done < length) {
         size_t count = length - done < chunk ? length - done : chunk;
-        auto copied = mm::copy_from_user(buffer, user_address + done, count);
+        auto copied = source.copy_to(buffer, done, count);
         if (copied.is_error()) {
             if (done > 0) return done;
             return copied.error();

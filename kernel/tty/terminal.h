@@ -26,6 +26,7 @@ public:
 
     lib::ErrorOr<size_t> read(uint64_t user_address, size_t length) override;
     lib::ErrorOr<size_t> write(uint64_t user_address, size_t length) override;
+    lib::ErrorOr<size_t> write_from(const mm::ByteSource& source) override;
     lib::ErrorOr<uint64_t> control(uint64_t request, uint64_t argument) override;
     uint32_t ready_events() override;
 
@@ -52,7 +53,7 @@ public:
 
     // The terminal side's file operations.
     lib::ErrorOr<size_t> read(object::File& file, uint64_t user_address, size_t length);
-    lib::ErrorOr<size_t> write(object::File& file, uint64_t user_address, size_t length);
+    lib::ErrorOr<size_t> write(object::File& file, const mm::ByteSource& source);
     lib::ErrorOr<uint64_t> control(uint64_t request, uint64_t argument);
     uint32_t ready_events();
 

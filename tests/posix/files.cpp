@@ -1,17 +1,23 @@
 // Files: open/openat/creat flags, read/write and their positioned and
 // vector forms, lseek, truncate, the stat family, metadata changes
-// (chmod, chown, utimensat), access, umask, fsync, statfs.
+// (chmod, chown, utimensat), access, umask, fsync, statfs, sendfile.
 #include <fcntl.h>
-#include <sys/stat.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <string>
 
+#include "children.h"
 #include "posix_test.h"
 
 namespace {
@@ -423,4 +429,175 @@ POSIX_TEST(sendfile, between_files_with_and_without_an_offset) {
     CHECK_ERRNO(sendfile(in, in, nullptr, 1), EBADF);  // in is not open for writing
     off_t negative = -1;
     CHECK_ERRNO(sendfile(out, in, &negative, 1), EINVAL);
+}
+
+namespace {
+
+// Reads exactly length bytes (less at end of file) from a pipe or socket.
+std::string read_exactly(int fd, size_t length) {
+    std::string text;
+    char buffer[4096];
+    while (text.size() < length) {
+        ssize_t n = read(fd, buffer, std::min(sizeof buffer, length - text.size()));
+        if (n <= 0) break;
+        text.append(buffer, n);
+    }
+    return text;
+}
+
+std::string pattern(size_t length) {
+    std::string text(length, '\0');
+    for (size_t i = 0; i < length; ++i) text[i] = static_cast<char>('a' + (i * 7 + i / 251) % 26);
+    return text;
+}
+
+}  // namespace
+
+POSIX_TEST(sendfile, file_to_pipe_with_and_without_an_offset) {
+    int in = CHECK_OK(make_file("in", "hello world"));
+    CHECK_OK(lseek(in, 0, SEEK_SET));
+    int fds[2];
+    CHECK_OK(pipe(fds));
+    off_t offset = 6;
+    CHECK_EQ(sendfile(fds[1], in, &offset, 5), 5);
+    CHECK_EQ(offset, 11);
+    CHECK_EQ(lseek(in, 0, SEEK_CUR), 0);
+    CHECK_STREQ(read_exactly(fds[0], 5).c_str(), "world");
+    CHECK_EQ(sendfile(fds[1], in, nullptr, 5), 5);
+    CHECK_EQ(lseek(in, 0, SEEK_CUR), 5);
+    CHECK_STREQ(read_exactly(fds[0], 5).c_str(), "hello");
+    CHECK_EQ(sendfile(fds[1], in, nullptr, 0), 0);
+    CHECK_EQ(lseek(in, 0, SEEK_CUR), 5);
+    offset = 11;
+    CHECK_EQ(sendfile(fds[1], in, &offset, 10), 0);  // at the end
+    CHECK_EQ(offset, 11);
+}
+
+POSIX_TEST(sendfile, memfd_to_a_pipe) {
+    int in = CHECK_OK(memfd_create("source", 0));
+    CHECK_EQ(write(in, "from memory", 11), 11);
+    int fds[2];
+    CHECK_OK(pipe(fds));
+    off_t offset = 5;
+    CHECK_EQ(sendfile(fds[1], in, &offset, 100), 6);
+    CHECK_STREQ(read_exactly(fds[0], 6).c_str(), "memory");
+}
+
+POSIX_TEST(sendfile, several_pages_to_a_pipe_with_a_reader) {
+    const std::string contents = pattern(3 * 4096 + 1234);
+    int in = CHECK_OK(make_file("in", contents));
+    int fds[2];
+    CHECK_OK(pipe(fds));
+    pid_t reader = posix::spawn([&] {
+        close(fds[1]);
+        CHECK(read_exactly(fds[0], contents.size()) == contents);
+    });
+    close(fds[0]);
+    off_t offset = 0;
+    CHECK_EQ(sendfile(fds[1], in, &offset, contents.size() + 100), static_cast<ssize_t>(contents.size()));
+    CHECK_EQ(offset, static_cast<off_t>(contents.size()));
+    close(fds[1]);
+    posix::check_exits_zero(reader);
+}
+
+POSIX_TEST(sendfile, file_to_a_socketpair) {
+    const std::string contents = pattern(2 * 4096 + 17);
+    int in = CHECK_OK(make_file("in", contents));
+    CHECK_OK(lseek(in, 0, SEEK_SET));
+    int sockets[2];
+    CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sockets));
+    CHECK_EQ(sendfile(sockets[0], in, nullptr, contents.size()), static_cast<ssize_t>(contents.size()));
+    CHECK_EQ(lseek(in, 0, SEEK_CUR), static_cast<off_t>(contents.size()));
+    CHECK(read_exactly(sockets[1], contents.size()) == contents);
+    off_t offset = 3;
+    CHECK_EQ(sendfile(sockets[1], in, &offset, 4), 4);  // the other way
+    CHECK_EQ(offset, 7);
+    CHECK(read_exactly(sockets[0], 4) == contents.substr(3, 4));
+    // A datagram pair takes each page as a datagram.
+    int datagrams[2];
+    CHECK_OK(socketpair(AF_UNIX, SOCK_DGRAM, 0, datagrams));
+    offset = 0;
+    CHECK_EQ(sendfile(datagrams[0], in, &offset, 10), 10);
+    char buffer[64];
+    CHECK_EQ(recv(datagrams[1], buffer, sizeof buffer, 0), 10);
+    CHECK(std::string(buffer, 10) == contents.substr(0, 10));
+}
+
+POSIX_TEST(sendfile, to_a_terminal_and_dev_null) {
+    int in = CHECK_OK(make_file("in", "typed"));
+    int master = CHECK_OK(posix_openpt(O_RDWR | O_NOCTTY));
+    CHECK_OK(grantpt(master));
+    CHECK_OK(unlockpt(master));
+    int slave = CHECK_OK(open(ptsname(master), O_RDWR | O_NOCTTY));
+    off_t offset = 0;
+    CHECK_EQ(sendfile(slave, in, &offset, 100), 5);
+    CHECK_STREQ(read_exactly(master, 5).c_str(), "typed");
+    int null = CHECK_OK(open("/dev/null", O_WRONLY));
+    offset = 1;
+    CHECK_EQ(sendfile(null, in, &offset, 100), 4);
+    CHECK_EQ(offset, 5);
+}
+
+POSIX_TEST(sendfile, nonblocking_full_pipe_is_eagain_until_there_is_room) {
+    const std::string contents = pattern(200 * 1024);
+    int in = CHECK_OK(make_file("in", contents));
+    CHECK_OK(lseek(in, 0, SEEK_SET));
+    int fds[2];
+    CHECK_OK(pipe2(fds, O_NONBLOCK));
+    // An empty pipe takes what fits: a partial count, and the file
+    // position moves by it alone.
+    ssize_t sent = CHECK_OK(sendfile(fds[1], in, nullptr, contents.size()));
+    CHECK(sent > 0 && sent < static_cast<ssize_t>(contents.size()));
+    CHECK_EQ(lseek(in, 0, SEEK_CUR), sent);
+    // Full: EAGAIN, and nothing moves (neither the position nor *offset).
+    CHECK_ERRNO(sendfile(fds[1], in, nullptr, 4096), EAGAIN);
+    CHECK_EQ(lseek(in, 0, SEEK_CUR), sent);
+    off_t offset = 100;
+    CHECK_ERRNO(sendfile(fds[1], in, &offset, 4096), EAGAIN);
+    CHECK_EQ(offset, 100);
+    CHECK(read_exactly(fds[0], sent) == contents.substr(0, sent));
+    // Room again: it goes on from where it stopped.
+    CHECK_EQ(sendfile(fds[1], in, nullptr, 10), 10);
+    CHECK(read_exactly(fds[0], 10) == contents.substr(sent, 10));
+}
+
+POSIX_TEST(sendfile, pipe_without_readers_is_epipe_with_sigpipe) {
+    int in = CHECK_OK(make_file("in", "data"));
+    int fds[2];
+    CHECK_OK(pipe(fds));
+    CHECK_OK(close(fds[0]));
+    pid_t writer = posix::spawn([&] {
+        off_t offset = 0;
+        (void)sendfile(fds[1], in, &offset, 4);
+    });
+    posix::check_killed_by(writer, SIGPIPE);
+    signal(SIGPIPE, SIG_IGN);
+    off_t offset = 0;
+    CHECK_ERRNO(sendfile(fds[1], in, &offset, 4), EPIPE);
+    CHECK_EQ(offset, 0);
+    int sockets[2];
+    CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sockets));
+    CHECK_OK(close(sockets[1]));
+    CHECK_ERRNO(sendfile(sockets[0], in, &offset, 4), EPIPE);
+}
+
+POSIX_TEST(sendfile, bad_descriptors_pointers_and_inputs) {
+    int in = CHECK_OK(make_file("in", "0123456789"));
+    int out = CHECK_OK(open("out", O_CREAT | O_WRONLY | O_TRUNC, 0600));
+    CHECK_ERRNO(sendfile(999, in, nullptr, 1), EBADF);
+    CHECK_ERRNO(sendfile(out, out, nullptr, 1), EBADF);  // the input is write-only
+    CHECK_ERRNO(sendfile(out, in, static_cast<off_t*>(bad_pointer), 1), EFAULT);
+    int append = CHECK_OK(open("appended", O_CREAT | O_WRONLY | O_APPEND, 0600));
+    off_t offset = 0;
+    CHECK_ERRNO(sendfile(append, in, &offset, 1), EINVAL);
+    // A pipe cannot be the input: EINVAL, or ESPIPE with an offset.
+    int fds[2];
+    CHECK_OK(pipe(fds));
+    CHECK_EQ(write(fds[1], "x", 1), 1);
+    CHECK_ERRNO(sendfile(out, fds[0], nullptr, 1), EINVAL);
+    CHECK_ERRNO(sendfile(out, fds[0], &offset, 1), ESPIPE);
+    // Nor can a directory.
+    int directory = CHECK_OK(open(".", O_RDONLY | O_DIRECTORY));
+    CHECK_ERRNO(sendfile(out, directory, nullptr, 1), EINVAL);
+    CHECK_EQ(read_all("out").size(), 0u);
 }

@@ -29,9 +29,12 @@ public:
         }
         return size_t(0);
     }
-    lib::ErrorOr<size_t> write(uint64_t, size_t length) override {
+    lib::ErrorOr<size_t> write(uint64_t user_address, size_t length) override {
+        return write_from(mm::ByteSource::user(user_address, length));
+    }
+    lib::ErrorOr<size_t> write_from(const mm::ByteSource& source) override {
         if (kind_ == Kind::full) return lib::Error::no_space;
-        return length;  // random: written bytes would be mixed into the pool; dropped here
+        return source.length();  // random: written bytes would be mixed into the pool; dropped here
     }
     lib::ErrorOr<size_t> read_at(uint64_t, uint64_t user_address, size_t length) override {
         return read(user_address, length);

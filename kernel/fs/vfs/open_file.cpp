@@ -44,10 +44,14 @@ lib::ErrorOr<size_t> VnodeFile::read_at(uint64_t offset, uint64_t user_address, 
 }
 
 lib::ErrorOr<size_t> VnodeFile::write_at(uint64_t offset, uint64_t user_address, size_t length) {
+    return write_at_from(offset, mm::ByteSource::user(user_address, length));
+}
+
+lib::ErrorOr<size_t> VnodeFile::write_at_from(uint64_t offset, const mm::ByteSource& source) {
     if (!can_write(status_flags)) return lib::Error::bad_descriptor;
     mm::MemoryObject* memory = TRY(vnode_->memory_object());
-    if (length == 0) return size_t(0);
-    size_t count = TRY(memory->write_from_user(offset, user_address, length));
+    if (source.length() == 0) return size_t(0);
+    size_t count = TRY(memory->write_from(offset, source));
     vnode_->touch_modified();
     return count;
 }
@@ -59,9 +63,13 @@ lib::ErrorOr<size_t> VnodeFile::read(uint64_t user_address, size_t length) {
 }
 
 lib::ErrorOr<size_t> VnodeFile::write(uint64_t user_address, size_t length) {
+    return write_from(mm::ByteSource::user(user_address, length));
+}
+
+lib::ErrorOr<size_t> VnodeFile::write_from(const mm::ByteSource& source) {
     if (!can_write(status_flags)) return lib::Error::bad_descriptor;
     if (status_flags & open_append) offset_ = vnode_->size();
-    size_t count = TRY(write_at(offset_, user_address, length));
+    size_t count = TRY(write_at_from(offset_, source));
     offset_ += count;
     return count;
 }

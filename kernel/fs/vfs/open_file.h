@@ -31,6 +31,7 @@ public:
     lib::ErrorOr<size_t> write(uint64_t user_address, size_t length) override;
     lib::ErrorOr<size_t> read_at(uint64_t offset, uint64_t user_address, size_t length) override;
     lib::ErrorOr<size_t> write_at(uint64_t offset, uint64_t user_address, size_t length) override;
+    lib::ErrorOr<size_t> write_from(const mm::ByteSource& source) override;
     lib::ErrorOr<uint64_t> seek(int64_t offset, int whence) override;
     lib::ErrorOr<object::FileStatus> status() override { return vnode_->status(); }
     lib::ErrorOr<size_t> read_directory(uint64_t user_address, size_t length) override;
@@ -42,6 +43,8 @@ public:
     void descriptor_closed() override;
 
 private:
+    lib::ErrorOr<size_t> write_at_from(uint64_t offset, const mm::ByteSource& source);
+
     Vnode* vnode_;  // referenced
     lib::String path_;
     uint64_t offset_ = 0;

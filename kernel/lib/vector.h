@@ -23,16 +23,7 @@ public:
     [[nodiscard]] Status try_reserve(size_t capacity) {
         if (capacity <= capacity_) return ok();
         if (capacity > (size_t(-1) / sizeof(T))) return Error::no_memory;
-        T* fresh = static_cast<T*>(allocate(capacity * sizeof(T)));
-        if (fresh == nullptr) return Error::no_memory;
-        for (size_t i = 0; i < size_; ++i) {
-            new (&fresh[i]) T(move(data_[i]));
-            data_[i].~T();
-        }
-        deallocate(data_);
-        data_ = fresh;
-        capacity_ = capacity;
-        return ok();
+        return relocate(capacity) ? ok() : Status(Error::no_memory);
     }
 
     // Gives back storage the vector has outgrown (half or less in use),
@@ -45,16 +36,7 @@ public:
         if (size_ == 0) return clear();
         size_t capacity = capacity_;
         while (capacity >= 8 && size_ <= capacity / 2) capacity /= 2;
-        if (capacity == capacity_) return;
-        T* fresh = static_cast<T*>(allocate(capacity * sizeof(T)));
-        if (fresh == nullptr) return;
-        for (size_t i = 0; i < size_; ++i) {
-            new (&fresh[i]) T(move(data_[i]));
-            data_[i].~T();
-        }
-        deallocate(data_);
-        data_ = fresh;
-        capacity_ = capacity;
+        if (capacity != capacity_) (void)relocate(capacity);
     }
 
     [[nodiscard]] Status try_append(T value) {
@@ -103,6 +85,21 @@ public:
     const T* end() const { return data_ + size_; }
 
 private:
+    // Moves the elements into new storage of capacity (>= size) elements;
+    // false, with nothing changed, when it cannot be allocated.
+    bool relocate(size_t capacity) {
+        T* fresh = static_cast<T*>(allocate(capacity * sizeof(T)));
+        if (fresh == nullptr) return false;
+        for (size_t i = 0; i < size_; ++i) {
+            new (&fresh[i]) T(move(data_[i]));
+            data_[i].~T();
+        }
+        deallocate(data_);
+        data_ = fresh;
+        capacity_ = capacity;
+        return true;
+    }
+
     T* data_ = nullptr;
     size_t size_ = 0;
     size_t capacity_ = 0;

@@ -148,6 +148,39 @@ POSIX_TEST(record_lock, errors) {
     CHECK_ERRNO(fcntl(999, F_SETLK, &write_lock), EBADF);
 }
 
+// Many locks, then most of them released: the ones left still hold (the
+// kernel's lock table gives back storage as it empties and moves them).
+POSIX_TEST(record_lock, many_locks_then_most_released) {
+    int fd = CHECK_OK(open_file());
+    for (off_t byte = 0; byte < 80; byte += 2) {
+        struct flock l = range(F_WRLCK, byte, 1);
+        CHECK_OK(fcntl(fd, F_SETLK, &l));
+    }
+    struct flock most = range(F_UNLCK, 0, 60);
+    CHECK_OK(fcntl(fd, F_SETLK, &most));
+    int status = in_child([] {
+        int child = open_file();
+        struct flock freed = range(F_WRLCK, 0, 60);
+        if (fcntl(child, F_SETLK, &freed) != 0) return 1;
+        struct flock gap = range(F_WRLCK, 61, 1);
+        if (fcntl(child, F_SETLK, &gap) != 0) return 2;
+        for (off_t byte = 60; byte < 80; byte += 2) {
+            struct flock held = range(F_RDLCK, byte, 1);
+            if (fcntl(child, F_SETLK, &held) != -1 || errno != EAGAIN) return 3;
+        }
+        return 0;
+    });
+    CHECK_EQ(status, 0);
+    struct flock rest = range(F_UNLCK, 0, 0);
+    CHECK_OK(fcntl(fd, F_SETLK, &rest));
+    status = in_child([] {
+        int child = open_file();
+        struct flock all = range(F_WRLCK, 0, 0);
+        return fcntl(child, F_SETLK, &all) == 0 ? 0 : 1;
+    });
+    CHECK_EQ(status, 0);
+}
+
 POSIX_TEST(flock, exclusive_shared_and_nonblocking) {
     int fd = CHECK_OK(open_file());
     CHECK_OK(flock(fd, LOCK_EX));
@@ -181,6 +214,27 @@ POSIX_TEST(flock, released_when_the_last_descriptor_closes) {
     });
     CHECK_EQ(status, 0);  // the dup still holds it
     CHECK_OK(close(copy));
+    status = in_child([] {
+        int child = open_file();
+        return flock(child, LOCK_EX | LOCK_NB) == 0 ? 0 : 1;
+    });
+    CHECK_EQ(status, 0);
+}
+
+POSIX_TEST(flock, many_descriptions_then_most_closed) {
+    int fds[20];
+    for (int& fd : fds) {
+        fd = CHECK_OK(open_file());
+        CHECK_OK(flock(fd, LOCK_SH | LOCK_NB));
+    }
+    for (int i = 0; i < 19; ++i) CHECK_OK(close(fds[i]));
+    int status = in_child([] {
+        int child = open_file();
+        if (flock(child, LOCK_EX | LOCK_NB) != -1 || errno != EWOULDBLOCK) return 1;  // the last one still holds
+        return flock(child, LOCK_SH | LOCK_NB) == 0 ? 0 : 2;
+    });
+    CHECK_EQ(status, 0);
+    CHECK_OK(close(fds[19]));
     status = in_child([] {
         int child = open_file();
         return flock(child, LOCK_EX | LOCK_NB) == 0 ? 0 : 1;

@@ -16,6 +16,10 @@ struct Flock {
     LockKind kind;
 };
 
+// The tables are global and outlive every process, so each removal gives
+// back storage they no longer need (shrink_if_sparse): otherwise a burst of
+// locks leaves the kernel heap larger than before for good, which the
+// fuzzer's and hostile-syscalls' heap checks rightly report as a leak.
 lib::Vector<Held> record_locks;
 lib::Vector<Flock> flocks;
 sched::WaitQueue lock_waiters;
@@ -109,6 +113,7 @@ lib::Status set_record_lock(Vnode& vnode, const RecordLock& wanted, bool wait) {
             for (size_t i = 0; i < waiting.size(); ++i) {
                 if (waiting[i].owner == wanted.owner && waiting[i].vnode == &vnode) {
                     waiting.remove(i);
+                    waiting.shrink_if_sparse();
                     break;
                 }
             }
@@ -118,6 +123,7 @@ lib::Status set_record_lock(Vnode& vnode, const RecordLock& wanted, bool wait) {
     TRY(record_locks.try_reserve(record_locks.size() + 2));
     TRY(cut(vnode, wanted));
     if (wanted.kind != LockKind::unlock) TRY(record_locks.try_append(Held{&vnode, wanted}));
+    record_locks.shrink_if_sparse();
     (void)sched::wake(lock_waiters, wake_everyone);
     return lib::ok();
 }
@@ -132,7 +138,10 @@ void release_record_locks(Vnode& vnode, int owner) {
             ++i;
         }
     }
-    if (released) (void)sched::wake(lock_waiters, wake_everyone);
+    if (released) {
+        record_locks.shrink_if_sparse();
+        (void)sched::wake(lock_waiters, wake_everyone);
+    }
 }
 
 void release_all_record_locks(int owner) {
@@ -145,7 +154,10 @@ void release_all_record_locks(int owner) {
             ++i;
         }
     }
-    if (released) (void)sched::wake(lock_waiters, wake_everyone);
+    if (released) {
+        record_locks.shrink_if_sparse();
+        (void)sched::wake(lock_waiters, wake_everyone);
+    }
 }
 
 lib::Status set_flock(Vnode& vnode, const void* description, LockKind kind, bool wait) {
@@ -176,7 +188,10 @@ void release_flocks(const void* description) {
             ++i;
         }
     }
-    if (released) (void)sched::wake(lock_waiters, wake_everyone);
+    if (released) {
+        flocks.shrink_if_sparse();
+        (void)sched::wake(lock_waiters, wake_everyone);
+    }
 }
 
 }  // namespace fs
